@@ -1,0 +1,90 @@
+# cxlfab - top-level build. Outputs go under build/ (git-ignored):
+#   build/obj, build/bin          optimised build (tools, benchmarks)
+#   build/san/obj, build/san/test  ASan+UBSan build used by `make check`
+#
+# Layers are compiled from their folders; dependencies point one way:
+#   sim <- cxl-dev <- fabric <- node <- migrate <- tools
+
+CC      ?= cc
+BUILD   := build
+SAN     := $(BUILD)/san
+
+# pkg-config is evaluated lazily (recursive variables), after `deps` ran.
+PKGS     = json-c cmocka numa
+PKG_CFLAGS = $(shell pkg-config --cflags json-c 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs json-c 2>/dev/null || echo -ljson-c) -lnuma -lm -ldl
+TEST_LIBS  = $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
+
+WARN    := -Wall -Wextra -Werror -Wvla -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+BASE_CFLAGS = -std=c11 -D_GNU_SOURCE -I. $(WARN) -g -MMD -MP $(PKG_CFLAGS)
+OPT_CFLAGS  = $(BASE_CFLAGS) -O2
+SAN_FLAGS   := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+SAN_CFLAGS  = $(BASE_CFLAGS) -O1 $(SAN_FLAGS)
+
+LAYERS  := sim cxl-dev fabric node migrate
+LIB_SRC := $(foreach d,$(LAYERS),$(wildcard $(d)/*.c))
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
+SAN_OBJ := $(LIB_SRC:%.c=$(SAN)/obj/%.o)
+LIB     := $(BUILD)/libcxfab.a
+SAN_LIB := $(SAN)/libcxfab.a
+
+# Tools: every tools/<name>/main.c (plus its sibling .c files) is one binary.
+TOOL_DIRS := $(filter-out tools/bench tools/scenarios,$(patsubst %/main.c,%,$(wildcard tools/*/main.c)))
+TOOLS     := $(TOOL_DIRS:tools/%=$(BUILD)/bin/%)
+TOOL_SHARED_SRC := $(wildcard tools/common/*.c)
+TOOL_SHARED_OBJ := $(TOOL_SHARED_SRC:%.c=$(BUILD)/obj/%.o)
+SAN_TOOL_SHARED_OBJ := $(TOOL_SHARED_SRC:%.c=$(SAN)/obj/%.o)
+
+BENCH_SRC := $(wildcard tools/bench/bench_*.c)
+BENCHES   := $(BENCH_SRC:tools/bench/%.c=$(BUILD)/bin/%)
+
+TEST_SRC  := $(wildcard tests/unit/test_*.c)
+TESTS     := $(TEST_SRC:tests/unit/%.c=$(SAN)/test/%)
+
+.PHONY: all deps check bench clean demo
+.SECONDARY:
+all: $(LIB) $(TOOLS) $(BENCHES)
+
+deps:
+	@scripts/deps.sh
+
+$(BUILD)/obj/%.o: %.c | deps
+	@mkdir -p $(dir $@)
+	$(CC) $(OPT_CFLAGS) -c $< -o $@
+
+$(SAN)/obj/%.o: %.c | deps
+	@mkdir -p $(dir $@)
+	$(CC) $(SAN_CFLAGS) -c $< -o $@
+
+$(LIB): $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+$(SAN_LIB): $(SAN_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+# A tool links its own folder's objects, the shared tool code and the library.
+.SECONDEXPANSION:
+$(BUILD)/bin/%: $$(patsubst %.c,$(BUILD)/obj/%.o,$$(wildcard tools/%/*.c)) $(TOOL_SHARED_OBJ) $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(OPT_CFLAGS) -o $@ $(filter %.o,$^) $(LIB) $(PKG_LIBS)
+
+$(BUILD)/bin/bench_%: $(BUILD)/obj/tools/bench/bench_%.o $(TOOL_SHARED_OBJ) $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(OPT_CFLAGS) -o $@ $(filter %.o,$^) $(LIB) $(PKG_LIBS)
+
+$(SAN)/test/%: $(SAN)/obj/tests/unit/%.o $(SAN_TOOL_SHARED_OBJ) $(SAN_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(SAN_CFLAGS) -o $@ $(filter %.o,$^) $(SAN_LIB) $(PKG_LIBS) $(TEST_LIBS)
+
+check: $(TESTS) all
+	@tests/run-unit.sh $(TESTS)
+
+bench: $(BENCHES)
+	@for b in $(BENCHES); do $$b || exit 1; done
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
