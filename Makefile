@@ -48,35 +48,43 @@ all: $(LIB) $(TOOLS) $(BENCHES)
 deps:
 	@scripts/deps.sh
 
+# `make V=1` shows full command lines.
+Q := $(if $(V),,@)
+
 $(BUILD)/obj/%.o: %.c | deps
 	@mkdir -p $(dir $@)
-	$(CC) $(OPT_CFLAGS) -c $< -o $@
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(OPT_CFLAGS) -c $< -o $@
 
 $(SAN)/obj/%.o: %.c | deps
 	@mkdir -p $(dir $@)
-	$(CC) $(SAN_CFLAGS) -c $< -o $@
+	@$(if $(Q),echo "  CC san  $<")
+	$(Q)$(CC) $(SAN_CFLAGS) -c $< -o $@
 
 $(LIB): $(LIB_OBJ)
 	@mkdir -p $(dir $@)
-	rm -f $@ && ar rcs $@ $^
+	$(Q)rm -f $@ && ar rcs $@ $^
 
 $(SAN_LIB): $(SAN_OBJ)
 	@mkdir -p $(dir $@)
-	rm -f $@ && ar rcs $@ $^
+	$(Q)rm -f $@ && ar rcs $@ $^
 
 # A tool links its own folder's objects, the shared tool code and the library.
 .SECONDEXPANSION:
 $(BUILD)/bin/%: $$(patsubst %.c,$(BUILD)/obj/%.o,$$(wildcard tools/%/*.c)) $(TOOL_SHARED_OBJ) $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(OPT_CFLAGS) -o $@ $(filter %.o,$^) $(LIB) $(PKG_LIBS)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(OPT_CFLAGS) -o $@ $(filter %.o,$^) $(LIB) $(PKG_LIBS)
 
 $(BUILD)/bin/bench_%: $(BUILD)/obj/tools/bench/bench_%.o $(TOOL_SHARED_OBJ) $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(OPT_CFLAGS) -o $@ $(filter %.o,$^) $(LIB) $(PKG_LIBS)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(OPT_CFLAGS) -o $@ $(filter %.o,$^) $(LIB) $(PKG_LIBS)
 
 $(SAN)/test/%: $(SAN)/obj/tests/unit/%.o $(SAN_TOOL_SHARED_OBJ) $(SAN_LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(SAN_CFLAGS) -o $@ $(filter %.o,$^) $(SAN_LIB) $(PKG_LIBS) $(TEST_LIBS)
+	@$(if $(Q),echo "  LD san  $@")
+	$(Q)$(CC) $(SAN_CFLAGS) -o $@ $(filter %.o,$^) $(SAN_LIB) $(PKG_LIBS) $(TEST_LIBS)
 
 check: $(TESTS) all
 	@tests/run-unit.sh $(TESTS)
