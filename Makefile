@@ -70,13 +70,23 @@ $(SAN_LIB): $(SAN_OBJ)
 	$(Q)rm -f $@ && ar rcs $@ $^
 
 # A tool links its own folder's objects, the shared tool code and the library.
+# (a function, so that `%` is not taken for the pattern rule's stem)
+tool_objs = $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard tools/$(1)/*.c))
 .SECONDEXPANSION:
-$(BUILD)/bin/%: $$(patsubst %.c,$(BUILD)/obj/%.o,$$(wildcard tools/%/*.c)) $(TOOL_SHARED_OBJ) $(LIB)
+$(TOOLS): $(BUILD)/bin/%: $$(call tool_objs,$$*) $(TOOL_SHARED_OBJ) $(LIB)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(OPT_CFLAGS) -o $@ $(filter %.o,$^) $(LIB) $(PKG_LIBS)
 
-$(BUILD)/bin/bench_%: $(BUILD)/obj/tools/bench/bench_%.o $(TOOL_SHARED_OBJ) $(LIB)
+# The same tools built with the sanitizers, for the command-line tests.
+SAN_TOOLS := $(TOOL_DIRS:tools/%=$(SAN)/bin/%)
+san_tool_objs = $(patsubst %.c,$(SAN)/obj/%.o,$(wildcard tools/$(1)/*.c))
+$(SAN_TOOLS): $(SAN)/bin/%: $$(call san_tool_objs,$$*) $(SAN_TOOL_SHARED_OBJ) $(SAN_LIB)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  LD san  $@")
+	$(Q)$(CC) $(SAN_CFLAGS) -o $@ $(filter %.o,$^) $(SAN_LIB) $(PKG_LIBS)
+
+$(BENCHES): $(BUILD)/bin/bench_%: $(BUILD)/obj/tools/bench/bench_%.o $(TOOL_SHARED_OBJ) $(LIB)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(OPT_CFLAGS) -o $@ $(filter %.o,$^) $(LIB) $(PKG_LIBS)
@@ -86,8 +96,14 @@ $(SAN)/test/%: $(SAN)/obj/tests/unit/%.o $(SAN_TOOL_SHARED_OBJ) $(SAN_LIB)
 	@$(if $(Q),echo "  LD san  $@")
 	$(Q)$(CC) $(SAN_CFLAGS) -o $@ $(filter %.o,$^) $(SAN_LIB) $(PKG_LIBS) $(TEST_LIBS)
 
-check: $(TESTS) all
+CLI_TESTS := $(wildcard tests/cli/test_*.sh)
+
+check: $(TESTS) $(SAN_TOOLS) all
 	@tests/run-unit.sh $(TESTS)
+	@for t in $(CLI_TESTS); do BIN=$(SAN)/bin $$t || exit 1; done
+
+demo: all
+	@scripts/demo-device.sh
 
 bench: $(BENCHES)
 	@for b in $(BENCHES); do $$b || exit 1; done

@@ -298,6 +298,7 @@ struct cxf_ld {
     uint16_t id;
     struct cxf_dpa_range range[2]; /* Range 1 and Range 2 allocations */
     struct cxf_hdm hdm;
+    struct cxf_event_log log[CXF_LOG_COUNT]; /* each LD reports to its own host */
 };
 
 struct cxf_dev_config {
@@ -326,7 +327,6 @@ struct cxf_dev {
     struct cxf_ld ld[CXF_MAX_LDS];
     struct cxf_poison_list poison;
     uint64_t poison_generation;  /* bumped whenever the poison set changes */
-    struct cxf_event_log log[CXF_LOG_COUNT];
     struct cxf_health health;
     struct cxf_media_timing timing;
     cxf_time_t media_busy_until;
@@ -372,9 +372,14 @@ bool cxf_poison_test(const struct cxf_poison_list *pl, uint64_t dpa, uint64_t le
 int cxf_dev_poison_add(struct cxf_dev *d, uint64_t dpa, enum cxf_poison_source src);
 int cxf_dev_poison_clear(struct cxf_dev *d, uint64_t dpa);
 
-/* Event logs. */
-int cxf_dev_event_add(struct cxf_dev *d, enum cxf_event_log_id log, const uint8_t uuid[16],
-                      uint32_t flags, const uint8_t *data, size_t data_len);
+/* Which LD owns a device-wide DPA, and the DPA as that LD sees it;
+ * -ENOENT for capacity no LD is allocated. */
+int cxf_dev_dpa_owner(const struct cxf_dev *d, uint64_t dpa, unsigned *ld_id, uint64_t *ld_dpa);
+
+/* Event logs (per LD). */
+int cxf_dev_event_add(struct cxf_dev *d, unsigned ld_id, enum cxf_event_log_id log,
+                      const uint8_t uuid[16], uint32_t flags, const uint8_t *data,
+                      size_t data_len);
 uint64_t cxf_dev_timestamp(const struct cxf_dev *d);
 /* General Media Event values (CXL 3.0 8.2.9.2.1.1). */
 #define CXF_GM_DESC_UNCORRECTABLE   0x01
@@ -383,6 +388,8 @@ uint64_t cxf_dev_timestamp(const struct cxf_dev *d);
 #define CXF_GM_XACT_HOST_READ       0x01
 #define CXF_GM_XACT_HOST_WRITE      0x02
 #define CXF_GM_XACT_INJECT_POISON   0x04
+/* A General Media Event about device-wide `dpa`, logged by the LD that owns
+ * it with the DPA as that LD sees it (LD 0 for unallocated capacity). */
 int cxf_dev_gen_media_event(struct cxf_dev *d, enum cxf_event_log_id log, uint64_t dpa,
                             uint8_t descriptor, uint8_t type, uint8_t transaction);
 

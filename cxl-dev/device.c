@@ -195,6 +195,24 @@ int cxf_dev_ld_dpa(const struct cxf_dev *d, unsigned ld_id, uint64_t ld_dpa, uin
     return -EFAULT;
 }
 
+int cxf_dev_dpa_owner(const struct cxf_dev *d, uint64_t dpa, unsigned *ld_id, uint64_t *ld_dpa)
+{
+    for (unsigned i = 0; i < d->num_lds; i++) {
+        const struct cxf_ld *ld = &d->ld[i];
+        uint64_t before = 0;
+        for (int j = 0; j < 2; j++) {
+            const struct cxf_dpa_range *r = &ld->range[j];
+            if (dpa >= r->base && dpa - r->base < r->size) {
+                *ld_id = i;
+                *ld_dpa = before + (dpa - r->base);
+                return 0;
+            }
+            before += r->size;
+        }
+    }
+    return -ENOENT;
+}
+
 static int check_access(const struct cxf_dev *d, uint64_t dpa, size_t len)
 {
     if ((len != CXF_LINE_SIZE && len != CXF_PAGE_SIZE) || dpa % len)

@@ -22,12 +22,13 @@ uint64_t cxf_dev_timestamp(const struct cxf_dev *d)
     return d->clock ? d->clock->now : 0;
 }
 
-int cxf_dev_event_add(struct cxf_dev *d, enum cxf_event_log_id log, const uint8_t uuid[16],
-                      uint32_t flags, const uint8_t *data, size_t data_len)
+int cxf_dev_event_add(struct cxf_dev *d, unsigned ld_id, enum cxf_event_log_id log,
+                      const uint8_t uuid[16], uint32_t flags, const uint8_t *data,
+                      size_t data_len)
 {
-    if ((unsigned)log >= CXF_LOG_COUNT || data_len > 0x50)
+    if ((unsigned)log >= CXF_LOG_COUNT || data_len > 0x50 || ld_id >= d->num_lds)
         return -EINVAL;
-    struct cxf_event_log *l = &d->log[log];
+    struct cxf_event_log *l = &d->ld[ld_id].log[log];
     uint64_t now = cxf_dev_timestamp(d);
     if (l->count == CXF_EVENT_LOG_CAP) {
         if (l->overflow_count == 0)
@@ -61,12 +62,15 @@ int cxf_dev_gen_media_event(struct cxf_dev *d, enum cxf_event_log_id log, uint64
                             uint8_t descriptor, uint8_t type, uint8_t transaction)
 {
     uint8_t data[0x50] = {0};
-    uint64_t addr = dpa & ~(uint64_t)(CXF_LINE_SIZE - 1);
+    unsigned ld = 0;
+    uint64_t ld_dpa = dpa;
+    cxf_dev_dpa_owner(d, dpa, &ld, &ld_dpa);
+    uint64_t addr = ld_dpa & ~(uint64_t)(CXF_LINE_SIZE - 1);
     if (dpa < d->volatile_bytes)
         addr |= 1; /* the DPA lies in volatile capacity */
     cxf_put_le64(data + 0x00, addr);
     data[0x08] = descriptor;
     data[0x09] = type;
     data[0x0A] = transaction;
-    return cxf_dev_event_add(d, log, cxf_gen_media_uuid, 0, data, sizeof(data));
+    return cxf_dev_event_add(d, ld, log, cxf_gen_media_uuid, 0, data, sizeof(data));
 }

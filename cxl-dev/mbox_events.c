@@ -15,7 +15,7 @@
 
 static struct cxf_event_log *log_of(struct mbox_ctx *c, uint8_t id)
 {
-    return id < CXF_LOG_COUNT ? &c->dev->log[id] : NULL;
+    return id < CXF_LOG_COUNT ? &c->ld->log[id] : NULL;
 }
 
 static const uint8_t *record_at(const struct cxf_event_log *l, unsigned i)

@@ -100,7 +100,7 @@ static void test_poison_on_data_path(void **state)
     assert_int_equal(cxf_dev_read(d, 0x2000, buf, 64), 0);
     assert_int_equal(d->poison_hits, 2);
     /* consuming poison logged failure events */
-    assert_int_equal(d->log[CXF_LOG_FAIL].count, 2);
+    assert_int_equal(d->ld[0].log[CXF_LOG_FAIL].count, 2);
     /* a poisoned write marks lines External; a clean write clears */
     assert_int_equal(cxf_dev_write(d, 0x3000, buf, 64, true), 0);
     assert_true(cxf_poison_test(&d->poison, 0x3000, 64));

@@ -168,8 +168,8 @@ static void test_poison_commands(void **state)
     assert_int_equal(inject(cap), CXF_RC_INVALID_PHYSICAL_ADDRESS);  /* past the end */
     assert_int_equal(dev->poison.n, 3);
     /* injection logs an informational General Media event */
-    assert_int_equal(dev->log[CXF_LOG_INFO].count, 3);
-    assert_memory_equal(dev->log[CXF_LOG_INFO].rec[0], cxf_gen_media_uuid, 16);
+    assert_int_equal(dev->ld[0].log[CXF_LOG_INFO].count, 3);
+    assert_memory_equal(dev->ld[0].log[CXF_LOG_INFO].rec[0], cxf_gen_media_uuid, 16);
 
     /* list: adjacent lines coalesce into one record of length 2 */
     assert_int_equal(poison_list(0, cap / 64), CXF_RC_SUCCESS);
@@ -242,7 +242,7 @@ static void test_events(void **state)
     (void)state;
     uint8_t data[4] = {1, 2, 3, 4};
     for (int i = 0; i < 3; i++)
-        assert_int_equal(cxf_dev_event_add(dev, CXF_LOG_WARN, cxf_gen_media_uuid, 0, data, 4), 0);
+        assert_int_equal(cxf_dev_event_add(dev, 0, CXF_LOG_WARN, cxf_gen_media_uuid, 0, data, 4), 0);
     assert_int_equal(get_events(CXF_LOG_WARN), CXF_RC_SUCCESS);
     assert_int_equal(cxf_get_le16(out + 0x14), 3);
     assert_int_equal(out_len, 0x20 + 3 * 0x80);
@@ -265,16 +265,16 @@ static void test_events(void **state)
     assert_int_equal(clear_events(CXF_LOG_WARN, 0, &h[1], 1), CXF_RC_INVALID_HANDLE);
     uint16_t four[4] = {h[0], h[1], h[2], 99};
     assert_int_equal(clear_events(CXF_LOG_WARN, 0, four, 4), CXF_RC_INVALID_HANDLE);
-    assert_int_equal(dev->log[CXF_LOG_WARN].count, 3);
+    assert_int_equal(dev->ld[0].log[CXF_LOG_WARN].count, 3);
     assert_int_equal(clear_events(CXF_LOG_WARN, 0, h, 2), CXF_RC_SUCCESS);
-    assert_int_equal(dev->log[CXF_LOG_WARN].count, 1);
+    assert_int_equal(dev->ld[0].log[CXF_LOG_WARN].count, 1);
     assert_int_equal(clear_events(9, 0, h, 0), CXF_RC_INVALID_INPUT);
     /* Clear All only after overflow */
     assert_int_equal(clear_events(CXF_LOG_WARN, 1, NULL, 0), CXF_RC_INVALID_INPUT);
 
     /* overflow: fill the failure log past capacity */
     for (unsigned i = 0; i < CXF_EVENT_LOG_CAP + 5; i++)
-        cxf_dev_event_add(dev, CXF_LOG_FAIL, cxf_gen_media_uuid, 0, NULL, 0);
+        cxf_dev_event_add(dev, 0, CXF_LOG_FAIL, cxf_gen_media_uuid, 0, NULL, 0);
     assert_int_equal(get_events(CXF_LOG_FAIL), CXF_RC_SUCCESS);
     assert_int_equal(out[0] & 1, 1);                  /* Overflow */
     assert_int_equal(out[0] & 2, 2);                  /* More: 32 > 15 per payload */
@@ -347,6 +347,10 @@ static void test_mld_lds_have_own_view(void **state)
     cxf_put_le64(in, 0);
     assert_int_equal(run_ld(1, CXF_OP_INJECT_POISON, in, 8), CXF_RC_SUCCESS);
     assert_true(cxf_poison_test(&dev->poison, GB, 64));
+    /* LD 1 logged the event with its own DPA 0; LD 0 saw nothing */
+    assert_int_equal(dev->ld[1].log[CXF_LOG_INFO].count, 1);
+    assert_int_equal(dev->ld[0].log[CXF_LOG_INFO].count, 0);
+    assert_int_equal(cxf_get_le64(dev->ld[1].log[CXF_LOG_INFO].rec[0] + 0x30) & ~63ull, 0);
     uint8_t q[16];
     cxf_put_le64(q, 0);
     cxf_put_le64(q + 8, GB / 64);

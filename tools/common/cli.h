@@ -1,0 +1,33 @@
+/*
+ * tools/common/cli.h - what every command-line tool shares: number and size
+ * parsing, the one-line error convention, JSON printing.
+ */
+#ifndef CXF_CLI_H
+#define CXF_CLI_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct json_object;
+
+/* Exit codes shared by the tools. */
+#define CXF_EXIT_OK    0
+#define CXF_EXIT_FAIL  1  /* the operation ran and reported failure */
+#define CXF_EXIT_USAGE 2  /* bad arguments */
+
+/* Decimal or 0x-hex, optional K/M/G/T suffix (binary: K = 1024) when
+ * allow_suffix. 0 on success, -EINVAL on malformed input, -ERANGE on
+ * overflow. */
+int cxf_parse_u64(const char *s, bool allow_suffix, uint64_t *out);
+
+/* Print "PROG: message" to stderr as one line. */
+void cxf_cli_error(const char *prog, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Print a JSON value on stdout (pretty, 2-space indent as ndctl does) and
+ * drop the reference. */
+void cxf_cli_print_json(struct json_object *o);
+
+/* "0x1f" style string for JSON addresses (static buffer per call site use). */
+struct json_object *cxf_json_hex(uint64_t v);
+
+#endif
