@@ -329,7 +329,7 @@ struct cxf_dev {
     uint64_t poison_generation;  /* bumped whenever the poison set changes */
     struct cxf_health health;
     struct cxf_media_timing timing;
-    cxf_time_t media_busy_until;
+    struct cxf_queue media;        /* internal bandwidth */
     const struct cxf_sim *clock; /* optional: timestamps for events */
     uint64_t reads, writes, poison_hits;
 };

@@ -61,6 +61,7 @@ static void apply_timing(struct cxf_dev *d, const struct cxf_media_timing *t)
     d->timing.read_ns = t->read_ns ? t->read_ns : CXF_CAL_MEDIA_READ_NS;
     d->timing.write_ns = t->write_ns ? t->write_ns : CXF_CAL_MEDIA_WRITE_NS;
     d->timing.bandwidth = t->bandwidth ? t->bandwidth : CXF_CAL_MEDIA_BANDWIDTH;
+    d->media.bytes_per_sec = d->timing.bandwidth;
 }
 
 /* An SLD's one LD spans the device; an MLD's LDs split it evenly in 256 MB
@@ -259,10 +260,7 @@ int cxf_dev_write(struct cxf_dev *d, uint64_t dpa, const void *buf, size_t len, 
 
 cxf_time_t cxf_dev_media_access(struct cxf_dev *d, cxf_time_t now, uint64_t bytes, bool write)
 {
-    uint64_t bw = d->timing.bandwidth;
-    /* ceil(bytes * 1e9 / bw) in 128-bit to avoid overflow on large bursts */
-    cxf_time_t busy = (cxf_time_t)(((unsigned __int128)bytes * 1000000000u + bw - 1) / bw);
-    cxf_time_t start = now > d->media_busy_until ? now : d->media_busy_until;
-    d->media_busy_until = start + busy;
-    return start + busy + (write ? d->timing.write_ns : d->timing.read_ns);
+    cxf_time_t end;
+    cxf_queue_reserve(&d->media, now, bytes, &end);
+    return end + (write ? d->timing.write_ns : d->timing.read_ns);
 }

@@ -85,6 +85,30 @@ uint64_t cxf_sim_run_until(struct cxf_sim *sim, cxf_time_t until);
 /* Fire events until none is left (or max_events fired, 0 = no limit). */
 uint64_t cxf_sim_run_idle(struct cxf_sim *sim, uint64_t max_events);
 
+/* -------------------------------------------------------- bandwidth queue */
+
+/*
+ * A resource that moves bytes at a fixed rate, one transfer at a time (a
+ * link direction, a memory device's media). A transfer starts when both it
+ * and the resource are ready, and occupies the resource for bytes / rate:
+ * concurrent transfers queue behind each other, so their aggregate rate
+ * never exceeds the resource's.
+ */
+struct cxf_queue {
+    uint64_t bytes_per_sec;
+    cxf_time_t busy_until;
+    uint64_t bytes;      /* moved so far */
+    uint64_t transfers;
+    cxf_time_t waited;   /* total queueing delay imposed */
+};
+
+/* ceil(bytes / bytes_per_sec) in nanoseconds; 0 when the rate is 0 (infinite). */
+cxf_time_t cxf_queue_duration(uint64_t bytes_per_sec, uint64_t bytes);
+/* Reserve the resource for `bytes` from the first instant >= ready at which
+ * it is free; returns that start time and sets *end to when it finishes. */
+cxf_time_t cxf_queue_reserve(struct cxf_queue *q, cxf_time_t ready, uint64_t bytes,
+                             cxf_time_t *end);
+
 /* ------------------------------------------------------------------- rng */
 
 struct cxf_rng {
