@@ -99,6 +99,7 @@ $(SAN)/test/%: $(SAN)/obj/tests/unit/%.o $(SAN_TOOL_SHARED_OBJ) $(SAN_LIB)
 CLI_TESTS := $(wildcard tests/cli/test_*.sh)
 
 check: $(TESTS) $(SAN_TOOLS) all
+	@scripts/check-layers.sh
 	@tests/run-unit.sh $(TESTS)
 	@for t in $(CLI_TESTS); do BIN=$(SAN)/bin $$t || exit 1; done
 

@@ -13,6 +13,8 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/fs.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -61,6 +63,11 @@ int cxf_backing_open_file(struct cxf_backing *b, const char *path, uint64_t size
     if (fstat(fd, &st) < 0 || (!S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode))) {
         close(fd);
         return -EINVAL;
+    }
+    uint64_t dev_size = 0;
+    if (S_ISBLK(st.st_mode) && (ioctl(fd, BLKGETSIZE64, &dev_size) < 0 || dev_size < size)) {
+        close(fd);
+        return -ENOSPC; /* mapping past a block device's end would fault */
     }
     /* Grow a short file (sparse); never shrink one: it may hold pool data. */
     if (S_ISREG(st.st_mode) && (uint64_t)st.st_size < size && ftruncate(fd, (off_t)size) < 0) {

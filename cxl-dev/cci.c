@@ -8,7 +8,7 @@
  * other length fails with Invalid Payload Length; variable-size commands
  * check their own minimum.
  */
-#include "cxldev.h"
+#include "cci.h"
 #include "le.h"
 
 #include <string.h>

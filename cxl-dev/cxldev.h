@@ -18,6 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cci.h"
 #include "sim/err.h"
 #include "sim/sim.h"
 
@@ -28,7 +29,6 @@
 #define CXF_LD_FM_OWNED      0xFFFFu        /* FM-owned LD (7.6.6.3) */
 #define CXF_HDM_MAX          32u
 #define CXF_IG_MAX_ENC       6u             /* 16 KiB */
-#define CXF_MBOX_PAYLOAD_MAX 2048u          /* 2^11, Mailbox Capabilities [4:0] = 11 */
 
 /* ----------------------------------------------------------- backing memory */
 
@@ -78,7 +78,7 @@ enum cxf_hdm_error {
     CXF_HDM_E_NOT_COMMITTED, /* uncommit of a decoder that is not committed */
     CXF_HDM_E_ORDER,         /* commit m+1 before m, or uncommit below the top */
     CXF_HDM_E_ALIGN,         /* base or size not a multiple of 256 MB */
-    CXF_HDM_E_WRAP,          /* base + size wraps around */
+    CXF_HDM_E_WRAP,          /* base + size wraps or passes HPA bit 52 */
     CXF_HDM_E_WAYS,          /* interleave ways not supported here */
     CXF_HDM_E_GRANULARITY,   /* interleave granularity not 256 B..16 KiB */
     CXF_HDM_E_HPA_ORDER,     /* base below the previous decoder's end */
@@ -86,6 +86,7 @@ enum cxf_hdm_error {
     CXF_HDM_E_DPA_RANGE,     /* DPA skip/size run past the device capacity */
     CXF_HDM_E_TARGETS,       /* port targets missing or not distinct */
     CXF_HDM_E_POSITION,      /* device position not below the way count */
+    CXF_HDM_E_BASE_WAYS,     /* 3/6/12-way base not a multiple of ways x 256 MB */
 };
 
 struct cxf_hdm_prog {
@@ -118,6 +119,7 @@ struct cxf_hdm {
     bool cap_16;            /* device: 16-way capable (capability bit 12) */
     uint64_t dpa_capacity;  /* device: DPA space the decoders may map */
     uint64_t generation;    /* bumped on every commit/uncommit/reset */
+    uint64_t *notify;       /* optional: also bumped (a fabric's generation) */
     struct cxf_hdm_decoder dec[CXF_HDM_MAX];
 };
 
@@ -145,85 +147,6 @@ unsigned cxf_hdm_committed_count(const struct cxf_hdm *h);
  * device decoder covers it but the HPA belongs to another position. */
 int cxf_hdm_decode(const struct cxf_hdm *h, uint64_t hpa, struct cxf_hdm_hit *hit);
 const char *cxf_hdm_strerror(enum cxf_hdm_error e);
-
-/* ------------------------------------------------- mailbox / CCI plumbing */
-
-/* Command return codes (CXL 3.0 8.2.8.4.5.1, Table 8-34; 0x00-0x16 as in
- * CXL 2.0 Table 150). */
-enum cxf_mbox_rc {
-    CXF_RC_SUCCESS = 0x00,
-    CXF_RC_BG_STARTED = 0x01,
-    CXF_RC_INVALID_INPUT = 0x02,
-    CXF_RC_UNSUPPORTED = 0x03,
-    CXF_RC_INTERNAL_ERROR = 0x04,
-    CXF_RC_RETRY_REQUIRED = 0x05,
-    CXF_RC_BUSY = 0x06,
-    CXF_RC_MEDIA_DISABLED = 0x07,
-    CXF_RC_FW_XFER_IN_PROGRESS = 0x08,
-    CXF_RC_FW_XFER_OUT_OF_ORDER = 0x09,
-    CXF_RC_FW_VERIFICATION_FAILED = 0x0A,
-    CXF_RC_INVALID_SLOT = 0x0B,
-    CXF_RC_ACTIVATION_ROLLED_BACK = 0x0C,
-    CXF_RC_ACTIVATION_COLD_RESET = 0x0D,
-    CXF_RC_INVALID_HANDLE = 0x0E,
-    CXF_RC_INVALID_PHYSICAL_ADDRESS = 0x0F,
-    CXF_RC_INJECT_POISON_LIMIT = 0x10,
-    CXF_RC_PERMANENT_MEDIA_FAILURE = 0x11,
-    CXF_RC_ABORTED = 0x12,
-    CXF_RC_INVALID_SECURITY_STATE = 0x13,
-    CXF_RC_INCORRECT_PASSPHRASE = 0x14,
-    CXF_RC_UNSUPPORTED_MAILBOX = 0x15,
-    CXF_RC_INVALID_PAYLOAD_LENGTH = 0x16,
-    CXF_RC_INVALID_LOG = 0x17,
-    CXF_RC_INTERRUPTED = 0x18,
-    CXF_RC_UNSUPPORTED_FEATURE_VERSION = 0x19,
-    CXF_RC_UNSUPPORTED_FEATURE_SELECTION = 0x1A,
-    CXF_RC_FEATURE_XFER_IN_PROGRESS = 0x1B,
-    CXF_RC_FEATURE_XFER_OUT_OF_ORDER = 0x1C,
-    CXF_RC_RESOURCES_EXHAUSTED = 0x1D,
-    CXF_RC_INVALID_EXTENT_LIST = 0x1E,
-};
-
-const char *cxf_mbox_rc_name(uint16_t rc);
-
-/* Command Effects Log bits (CXL 3.0 8.2.9.5.2.1; CEL entry, r3.2 Table 8-87). */
-#define CXF_CEL_CONFIG_CHANGE_COLD_RESET (1u << 0)
-#define CXF_CEL_IMMEDIATE_CONFIG_CHANGE  (1u << 1)
-#define CXF_CEL_IMMEDIATE_DATA_CHANGE    (1u << 2)
-#define CXF_CEL_IMMEDIATE_POLICY_CHANGE  (1u << 3)
-#define CXF_CEL_IMMEDIATE_LOG_CHANGE     (1u << 4)
-#define CXF_CEL_SECURITY_STATE_CHANGE    (1u << 5)
-#define CXF_CEL_BACKGROUND_OPERATION     (1u << 6)
-
-struct cxf_cci_req {
-    uint16_t opcode;
-    const uint8_t *in;
-    size_t in_len;
-    uint8_t *out;        /* at least CXF_MBOX_PAYLOAD_MAX bytes */
-    size_t out_len;      /* set by the command */
-};
-
-#define CXF_CCI_VARLEN (-1)
-
-struct cxf_cci_cmd {
-    uint16_t opcode;
-    const char *name;    /* kebab-case, as tools accept it */
-    int in_len;          /* exact input length, or CXF_CCI_VARLEN */
-    uint16_t effects;    /* CEL command effects */
-    uint16_t (*run)(void *ctx, struct cxf_cci_req *req);
-};
-
-/* Unknown opcode -> Unsupported; wrong fixed length -> Invalid Payload
- * Length; otherwise the command's own return code. */
-uint16_t cxf_cci_dispatch(const struct cxf_cci_cmd *cmds, size_t n, void *ctx,
-                          struct cxf_cci_req *req);
-const struct cxf_cci_cmd *cxf_cci_by_name(const struct cxf_cci_cmd *cmds, size_t n,
-                                          const char *name);
-const struct cxf_cci_cmd *cxf_cci_by_opcode(const struct cxf_cci_cmd *cmds, size_t n,
-                                            uint16_t opcode);
-/* Command Effects Log: 4 bytes per command, ascending opcode order. */
-size_t cxf_cci_cel_size(size_t n);
-void cxf_cci_cel_build(const struct cxf_cci_cmd *cmds, size_t n, uint8_t *out);
 
 /* ------------------------------------------------------------ the device */
 
@@ -260,16 +183,33 @@ enum cxf_poison_source {
 struct cxf_poison_entry {
     uint64_t dpa;            /* device-wide DPA of a 64-byte line */
     uint8_t source;
+    bool listed;             /* in the list Get Poison List reports */
 };
 
+/*
+ * Every poisoned line of the media, sorted by DPA. The data path checks all
+ * of them. The list the mailbox reports holds at most max_records lines;
+ * lines poisoned beyond that stay poisoned but unlisted, and the list says
+ * Overflow, with the time it first overflowed (CXL 3.0 8.2.9.8.4.1).
+ */
 struct cxf_poison_list {
-    struct cxf_poison_entry *e; /* sorted by dpa, one entry per line */
+    struct cxf_poison_entry *e;
     size_t n;
     size_t cap;
+    size_t listed;            /* entries with listed set */
     size_t max_records;       /* Poison List Maximum Media Error Records */
     unsigned inject_limit;    /* Inject Poison Limit (0 = none) */
     bool overflow;
     uint64_t overflow_ts;
+};
+
+/* Where a Get Poison List that answered "More Media Error Records" resumes
+ * when the host repeats the same request. */
+struct cxf_poison_cursor {
+    bool active;
+    uint64_t start, lines;    /* the request it continues */
+    uint64_t next;            /* LD-relative DPA of the first unreported line */
+    uint64_t generation;      /* poison state it was taken at */
 };
 
 struct cxf_health {
@@ -299,6 +239,7 @@ struct cxf_ld {
     struct cxf_dpa_range range[2]; /* Range 1 and Range 2 allocations */
     struct cxf_hdm hdm;
     struct cxf_event_log log[CXF_LOG_COUNT]; /* each LD reports to its own host */
+    struct cxf_poison_cursor poison_cursor;
 };
 
 struct cxf_dev_config {
@@ -326,7 +267,8 @@ struct cxf_dev {
     unsigned num_lds;
     struct cxf_ld ld[CXF_MAX_LDS];
     struct cxf_poison_list poison;
-    uint64_t poison_generation;  /* bumped whenever the poison set changes */
+    uint64_t generation;         /* bumped on poison and LD allocation changes */
+    uint64_t *notify;            /* optional: bumped with it (a fabric's generation) */
     struct cxf_health health;
     struct cxf_media_timing timing;
     struct cxf_queue media;        /* internal bandwidth */
@@ -339,6 +281,9 @@ int cxf_dev_create(struct cxf_dev **out, const struct cxf_dev_config *c, struct 
 void cxf_dev_destroy(struct cxf_dev *d);
 struct cxf_ld *cxf_dev_ld(struct cxf_dev *d, unsigned ld_id);
 uint64_t cxf_ld_size(const struct cxf_ld *ld);
+/* How much of an LD lies in the volatile partition (the rest is persistent);
+ * LD ranges are in DPA order, so LD-relative DPAs below this are volatile. */
+uint64_t cxf_ld_volatile_bytes(const struct cxf_dev *d, const struct cxf_ld *ld);
 /* Replace an LD's allocation (Set LD Allocations). Ranges must lie inside
  * the device, be 256 MB multiples and not overlap other LDs. */
 int cxf_dev_set_ld_ranges(struct cxf_dev *d, unsigned ld_id, const struct cxf_dpa_range r[2],
@@ -357,7 +302,7 @@ int cxf_dev_ld_dpa(const struct cxf_dev *d, unsigned ld_id, uint64_t ld_dpa, uin
 int cxf_dev_read(struct cxf_dev *d, uint64_t dpa, void *buf, size_t len);
 int cxf_dev_write(struct cxf_dev *d, uint64_t dpa, const void *buf, size_t len, bool poison);
 /* Host pointer to a DPA for cached translations (no checks: callers hold a
- * translation validated against poison_generation). */
+ * translation validated against the generation). */
 static inline uint8_t *cxf_dev_mem(struct cxf_dev *d, uint64_t dpa)
 {
     return d->mem.base + dpa;
@@ -367,8 +312,20 @@ static inline uint8_t *cxf_dev_mem(struct cxf_dev *d, uint64_t dpa)
  * the media busy for bytes/bandwidth (requests queue behind each other). */
 cxf_time_t cxf_dev_media_access(struct cxf_dev *d, cxf_time_t now, uint64_t bytes, bool write);
 
-/* Poison list (device-wide DPAs of 64-byte lines). */
+/* Point every change notification of the device (poison, LD ranges, the
+ * HDM decoders of every LD) at one counter. */
+void cxf_dev_set_notify(struct cxf_dev *d, uint64_t *counter);
+/* Bump the device's change counters (generation and notify). */
+void cxf_dev_changed(struct cxf_dev *d);
+
+/* Give a DPA range back to the host: it reads as zeros afterwards and any
+ * poison in it is gone with the old contents. Page-aligned. */
+int cxf_dev_release(struct cxf_dev *d, uint64_t dpa, uint64_t len);
+
+/* Poison (device-wide DPAs of 64-byte lines). */
 bool cxf_poison_test(const struct cxf_poison_list *pl, uint64_t dpa, uint64_t len);
+/* Index of the first poisoned line in [dpa, dpa + len), or -1. */
+long cxf_poison_first(const struct cxf_poison_list *pl, uint64_t dpa, uint64_t len);
 int cxf_dev_poison_add(struct cxf_dev *d, uint64_t dpa, enum cxf_poison_source src);
 int cxf_dev_poison_clear(struct cxf_dev *d, uint64_t dpa);
 

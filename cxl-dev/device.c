@@ -28,6 +28,19 @@ uint64_t cxf_ld_size(const struct cxf_ld *ld)
     return ld->range[0].size + ld->range[1].size;
 }
 
+static uint64_t overlap(const struct cxf_dpa_range *r, uint64_t lo, uint64_t hi)
+{
+    uint64_t a = r->base > lo ? r->base : lo;
+    uint64_t b = r->base + r->size < hi ? r->base + r->size : hi;
+    return b > a ? b - a : 0;
+}
+
+uint64_t cxf_ld_volatile_bytes(const struct cxf_dev *d, const struct cxf_ld *ld)
+{
+    return overlap(&ld->range[0], 0, d->volatile_bytes) +
+           overlap(&ld->range[1], 0, d->volatile_bytes);
+}
+
 struct cxf_ld *cxf_dev_ld(struct cxf_dev *d, unsigned ld_id)
 {
     return ld_id < d->num_lds ? &d->ld[ld_id] : NULL;
@@ -35,24 +48,25 @@ struct cxf_ld *cxf_dev_ld(struct cxf_dev *d, unsigned ld_id)
 
 static int validate_config(const struct cxf_dev_config *c, struct cxf_err *e)
 {
+    const char *name = c->name ? c->name : "mem";
     if (c->volatile_bytes % CXF_CAP_UNIT || c->persistent_bytes % CXF_CAP_UNIT)
-        return cxf_fail(e, -EINVAL, "device %s: capacities must be multiples of 256 MiB", c->name);
+        return cxf_fail(e, -EINVAL, "device %s: capacities must be multiples of 256 MiB", name);
     uint64_t cap = c->volatile_bytes + c->persistent_bytes;
     if (cap == 0 || cap < c->volatile_bytes)
-        return cxf_fail(e, -EINVAL, "device %s: capacity must be at least 256 MiB", c->name);
+        return cxf_fail(e, -EINVAL, "device %s: capacity must be at least 256 MiB", name);
     if (cap > (1ull << 46))
-        return cxf_fail(e, -EINVAL, "device %s: capacity above 64 TiB is not supported", c->name);
+        return cxf_fail(e, -EINVAL, "device %s: capacity above 64 TiB is not supported", name);
     if (c->lds > CXF_MAX_LDS)
         return cxf_fail(e, -EINVAL, "device %s: an MLD has at most 16 logical devices, not %u",
-                        c->name, c->lds);
+                        name, c->lds);
     if (c->lds && cap / c->lds < CXF_CAP_UNIT)
         return cxf_fail(e, -EINVAL, "device %s: %u LDs need at least %u x 256 MiB of capacity",
-                        c->name, c->lds, c->lds);
+                        name, c->lds, c->lds);
     if (!cxf_hdm_count_valid(CXF_HDM_DEVICE, c->decoders))
         return cxf_fail(e, -EINVAL, "device %s: HDM decoder count %u is not one of 1,2,4,6,8,10",
-                        c->name, c->decoders);
+                        name, c->decoders);
     if (c->lsa_bytes > (16u << 20))
-        return cxf_fail(e, -EINVAL, "device %s: label storage area above 16 MiB", c->name);
+        return cxf_fail(e, -EINVAL, "device %s: label storage area above 16 MiB", name);
     return 0;
 }
 
@@ -85,13 +99,14 @@ static int setup_lds(struct cxf_dev *d, unsigned lds, unsigned decoders)
 
 int cxf_dev_create(struct cxf_dev **out, const struct cxf_dev_config *c, struct cxf_err *e)
 {
+    const char *name = c->name ? c->name : "mem";
     int rc = validate_config(c, e);
     if (rc)
         return rc;
     struct cxf_dev *d = calloc(1, sizeof(*d));
     if (!d)
-        return cxf_fail(e, -ENOMEM, "device %s: out of memory", c->name);
-    snprintf(d->name, sizeof(d->name), "%s", c->name ? c->name : "mem");
+        return cxf_fail(e, -ENOMEM, "device %s: out of memory", name);
+    snprintf(d->name, sizeof(d->name), "%s", name);
     d->serial = c->serial;
     d->volatile_bytes = c->volatile_bytes;
     d->persistent_bytes = c->persistent_bytes;
@@ -105,7 +120,7 @@ int cxf_dev_create(struct cxf_dev **out, const struct cxf_dev_config *c, struct 
                          : cxf_backing_open_memfd(&d->mem, d->name, d->capacity);
     if (rc) {
         free(d);
-        return cxf_fail(e, rc, "device %s: cannot create %s backing memory: %s", c->name,
+        return cxf_fail(e, rc, "device %s: cannot create %s backing memory: %s", name,
                         c->backing_path ? c->backing_path : "memfd", strerror(-rc));
     }
     rc = setup_lds(d, c->lds, c->decoders);
@@ -117,7 +132,7 @@ int cxf_dev_create(struct cxf_dev **out, const struct cxf_dev_config *c, struct 
     }
     if (rc) {
         cxf_dev_destroy(d);
-        return cxf_fail(e, rc, "device %s: setup failed: %s", c->name, strerror(-rc));
+        return cxf_fail(e, rc, "device %s: setup failed: %s", name, strerror(-rc));
     }
     *out = d;
     return 0;
@@ -167,13 +182,15 @@ int cxf_dev_set_ld_ranges(struct cxf_dev *d, unsigned ld_id, const struct cxf_dp
         if (rc)
             return rc;
     }
-    uint64_t size = r[0].size + r[1].size;
-    if (size != cxf_ld_size(ld) && cxf_hdm_committed_count(&ld->hdm))
-        return cxf_fail(e, -EBUSY, "LD %u: cannot resize while HDM decoders are committed", ld_id);
+    /* Moving memory under committed decoders would change what the host's
+     * addresses hold: the LD must be released (decoders reset) first. */
+    if (cxf_hdm_committed_count(&ld->hdm))
+        return cxf_fail(e, -EBUSY, "LD %u: its HDM decoders are committed; reset them first",
+                        ld_id);
     ld->range[0] = r[0];
     ld->range[1] = r[1];
-    ld->hdm.dpa_capacity = size;
-    ld->hdm.generation++;
+    ld->hdm.dpa_capacity = r[0].size + r[1].size;
+    cxf_dev_changed(d);
     return 0;
 }
 
@@ -194,6 +211,20 @@ int cxf_dev_ld_dpa(const struct cxf_dev *d, unsigned ld_id, uint64_t ld_dpa, uin
         ld_dpa -= r->size;
     }
     return -EFAULT;
+}
+
+void cxf_dev_changed(struct cxf_dev *d)
+{
+    d->generation++;
+    if (d->notify)
+        (*d->notify)++;
+}
+
+void cxf_dev_set_notify(struct cxf_dev *d, uint64_t *counter)
+{
+    d->notify = counter;
+    for (unsigned i = 0; i < d->num_lds; i++)
+        d->ld[i].hdm.notify = counter;
 }
 
 int cxf_dev_dpa_owner(const struct cxf_dev *d, uint64_t dpa, unsigned *ld_id, uint64_t *ld_dpa)
@@ -230,15 +261,16 @@ int cxf_dev_read(struct cxf_dev *d, uint64_t dpa, void *buf, size_t len)
         return rc;
     memcpy(buf, d->mem.base + dpa, len);
     d->reads++;
-    if (d->poison.n && cxf_poison_test(&d->poison, dpa, len)) {
-        /* The data goes back with Poison set in the S2M DRS; the device logs
-         * the uncorrectable error it just returned. */
-        d->poison_hits++;
-        cxf_dev_gen_media_event(d, CXF_LOG_FAIL, dpa, CXF_GM_DESC_UNCORRECTABLE,
+    long i = cxf_poison_first(&d->poison, dpa, len);
+    if (i < 0)
+        return 0;
+    /* The data goes back with the Poison bit of the S2M DRS set (CXL 3.0
+     * 3.3.9); the device logs each uncorrectable line it returned. */
+    d->poison_hits++;
+    for (; (size_t)i < d->poison.n && d->poison.e[i].dpa < dpa + len; i++)
+        cxf_dev_gen_media_event(d, CXF_LOG_FAIL, d->poison.e[i].dpa, CXF_GM_DESC_UNCORRECTABLE,
                                 CXF_GM_TYPE_ECC_ERROR, CXF_GM_XACT_HOST_READ);
-        return -EHWPOISON;
-    }
-    return 0;
+    return -EHWPOISON;
 }
 
 int cxf_dev_write(struct cxf_dev *d, uint64_t dpa, const void *buf, size_t len, bool poison)
@@ -248,13 +280,25 @@ int cxf_dev_write(struct cxf_dev *d, uint64_t dpa, const void *buf, size_t len, 
         return rc;
     memcpy(d->mem.base + dpa, buf, len);
     d->writes++;
-    if (poison) {
-        for (uint64_t off = 0; off < len; off += CXF_LINE_SIZE)
-            cxf_dev_poison_add(d, dpa + off, CXF_POISON_EXTERNAL);
-    } else if (d->poison.n && cxf_poison_test(&d->poison, dpa, len)) {
-        for (uint64_t off = 0; off < len; off += CXF_LINE_SIZE)
-            cxf_dev_poison_clear(d, dpa + off);
+    /* M2S RwD with Poison set stores poisoned data (error source External);
+     * a clean full-line write regenerates the line's ECC, clearing it. */
+    for (uint64_t off = 0; off < len && (poison || d->poison.n); off += CXF_LINE_SIZE) {
+        rc = poison ? cxf_dev_poison_add(d, dpa + off, CXF_POISON_EXTERNAL)
+                    : cxf_dev_poison_clear(d, dpa + off);
+        if (rc)
+            return rc;
     }
+    return 0;
+}
+
+int cxf_dev_release(struct cxf_dev *d, uint64_t dpa, uint64_t len)
+{
+    int rc = cxf_backing_release(&d->mem, dpa, len);
+    if (rc)
+        return rc;
+    for (long i; (i = cxf_poison_first(&d->poison, dpa, len)) >= 0;)
+        cxf_dev_poison_clear(d, d->poison.e[i].dpa);
+    cxf_dev_changed(d);
     return 0;
 }
 

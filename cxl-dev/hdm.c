@@ -56,9 +56,26 @@ int cxf_hdm_init(struct cxf_hdm *h, enum cxf_hdm_kind kind, unsigned count,
     return 0;
 }
 
+static void changed(struct cxf_hdm *h)
+{
+    h->generation++;
+    if (h->notify)
+        (*h->notify)++;
+}
+
 static struct cxf_hdm_decoder *decoder_at(struct cxf_hdm *h, unsigned idx)
 {
     return idx < h->count ? &h->dec[idx] : NULL;
+}
+
+/* Registers of a locked or committed decoder do not change: say why. */
+static int check_writable(struct cxf_hdm_decoder *d)
+{
+    if (d->locked)
+        return d->err = CXF_HDM_E_LOCKED, -EPERM;
+    if (d->committed)
+        return d->err = CXF_HDM_E_COMMITTED, -EBUSY;
+    return 0;
 }
 
 int cxf_hdm_program(struct cxf_hdm *h, unsigned idx, const struct cxf_hdm_prog *p)
@@ -66,10 +83,9 @@ int cxf_hdm_program(struct cxf_hdm *h, unsigned idx, const struct cxf_hdm_prog *
     struct cxf_hdm_decoder *d = decoder_at(h, idx);
     if (!d)
         return -ENOENT;
-    if (d->locked)
-        return -EPERM;
-    if (d->committed)
-        return -EBUSY;
+    int rc = check_writable(d);
+    if (rc)
+        return rc;
     d->prog = *p;
     d->error_not_committed = false;
     d->err = CXF_HDM_OK;
@@ -117,7 +133,8 @@ static enum cxf_hdm_error check_commit(const struct cxf_hdm *h, unsigned idx)
         return CXF_HDM_E_ORDER;
     if (p->base % CXF_CAP_UNIT || p->size % CXF_CAP_UNIT)
         return CXF_HDM_E_ALIGN;
-    if (p->base + p->size < p->base)
+    /* Decoders cover HPA[51:0]. */
+    if (p->base + p->size < p->base || p->base + p->size > (1ull << 52))
         return CXF_HDM_E_WRAP;
     if (!ways_supported(h, p->ways))
         return CXF_HDM_E_WAYS;
@@ -131,6 +148,11 @@ static enum cxf_hdm_error check_commit(const struct cxf_hdm *h, unsigned idx)
     }
     if (p->ways % 3 == 0 && p->size % (3 * CXF_CAP_UNIT))
         return CXF_HDM_E_SIZE_WAYS;
+    /* Modulo-3 target selection works on the absolute HPA (CXL 3.0
+     * 9.18.1.3); a base that is a multiple of ways x 256 MB makes it agree
+     * with the decoder-relative offset used here (and by Linux). */
+    if (p->ways % 3 == 0 && p->base % (p->ways * CXF_CAP_UNIT))
+        return CXF_HDM_E_BASE_WAYS;
     if (h->kind == CXF_HDM_PORT)
         return targets_distinct(p) ? CXF_HDM_OK : CXF_HDM_E_TARGETS;
     if (p->position >= p->ways)
@@ -150,10 +172,9 @@ int cxf_hdm_commit(struct cxf_hdm *h, unsigned idx)
     struct cxf_hdm_decoder *d = decoder_at(h, idx);
     if (!d)
         return -ENOENT;
-    if (d->locked)
-        return -EPERM;
-    if (d->committed)
-        return -EBUSY;
+    int rc = check_writable(d);
+    if (rc)
+        return rc;
     enum cxf_hdm_error err = check_commit(h, idx);
     d->err = err;
     d->error_not_committed = err != CXF_HDM_OK;
@@ -165,7 +186,7 @@ int cxf_hdm_commit(struct cxf_hdm *h, unsigned idx)
     }
     d->committed = true;
     d->locked = d->prog.lock_on_commit;
-    h->generation++;
+    changed(h);
     return 0;
 }
 
@@ -175,7 +196,7 @@ int cxf_hdm_uncommit(struct cxf_hdm *h, unsigned idx)
     if (!d)
         return -ENOENT;
     if (d->locked)
-        return -EPERM;
+        return d->err = CXF_HDM_E_LOCKED, -EPERM;
     if (!d->committed) {
         d->err = CXF_HDM_E_NOT_COMMITTED;
         return -EINVAL;
@@ -186,7 +207,7 @@ int cxf_hdm_uncommit(struct cxf_hdm *h, unsigned idx)
     }
     d->committed = false;
     d->dpa_base = d->dpa_size = 0;
-    h->generation++;
+    changed(h);
     return 0;
 }
 
@@ -194,7 +215,7 @@ void cxf_hdm_reset(struct cxf_hdm *h)
 {
     for (unsigned i = 0; i < h->count; i++)
         memset(&h->dec[i], 0, sizeof(h->dec[i]));
-    h->generation++;
+    changed(h);
 }
 
 unsigned cxf_hdm_committed_count(const struct cxf_hdm *h)
@@ -239,14 +260,15 @@ const char *cxf_hdm_strerror(enum cxf_hdm_error e)
     case CXF_HDM_E_NOT_COMMITTED: return "decoder is not committed";
     case CXF_HDM_E_ORDER: return "decoders commit in order (m before m+1) and uncommit from the top";
     case CXF_HDM_E_ALIGN: return "base, size and DPA skip must be multiples of 256 MiB";
-    case CXF_HDM_E_WRAP: return "base + size wraps around the address space";
+    case CXF_HDM_E_WRAP: return "base + size wraps around or passes the 52-bit HPA limit";
     case CXF_HDM_E_WAYS: return "interleave ways not supported by this decoder";
     case CXF_HDM_E_GRANULARITY: return "interleave granularity must be 256 B..16 KiB, a power of two";
     case CXF_HDM_E_HPA_ORDER: return "base lies below the end of the previous decoder (overlap)";
-    case CXF_HDM_E_SIZE_WAYS: return "3/6/12-way size must be a multiple of 3 x 256 MiB";
+    case CXF_HDM_E_SIZE_WAYS: return "3/6/12-way size must be a multiple of 3 x 256 MiB (768M)";
     case CXF_HDM_E_DPA_RANGE: return "DPA skip plus size / ways runs past the device capacity";
     case CXF_HDM_E_TARGETS: return "target list entries must be distinct";
     case CXF_HDM_E_POSITION: return "interleave position must be below the way count";
+    case CXF_HDM_E_BASE_WAYS: return "3/6/12-way base must be a multiple of ways x 256 MiB";
     }
     return "unknown decoder error";
 }

@@ -28,6 +28,8 @@ static const struct cxf_cci_cmd mbox_cmds[] = {
 };
 
 #define MBOX_NCMDS (sizeof(mbox_cmds) / sizeof(mbox_cmds[0]))
+/* Get Log builds the CEL in one payload-sized buffer. */
+_Static_assert(4 * MBOX_NCMDS <= CXF_MBOX_PAYLOAD_MAX, "CEL must fit one payload");
 
 const struct cxf_cci_cmd *cxf_dev_mbox_commands(size_t *n)
 {
@@ -42,19 +44,6 @@ uint16_t cxf_dev_mbox(struct cxf_dev *d, unsigned ld_id, struct cxf_cci_req *req
         return CXF_RC_UNSUPPORTED_MAILBOX; /* no such logical device */
     struct mbox_ctx ctx = {.dev = d, .ld = ld};
     return cxf_cci_dispatch(mbox_cmds, MBOX_NCMDS, &ctx, req);
-}
-
-static uint64_t overlap(const struct cxf_dpa_range *r, uint64_t lo, uint64_t hi)
-{
-    uint64_t a = r->base > lo ? r->base : lo;
-    uint64_t b = r->base + r->size < hi ? r->base + r->size : hi;
-    return b > a ? b - a : 0;
-}
-
-uint64_t cxf_ld_volatile_bytes(const struct cxf_dev *d, const struct cxf_ld *ld)
-{
-    return overlap(&ld->range[0], 0, d->volatile_bytes) +
-           overlap(&ld->range[1], 0, d->volatile_bytes);
 }
 
 /* Identify Memory Device (4000h), CXL 3.0 8.2.9.8.1.1: 0x45-byte output

@@ -65,7 +65,8 @@ uint16_t cxf_mbox_clear_event_records(void *ctx, struct cxf_cci_req *req)
         return CXF_RC_INVALID_INPUT;
     unsigned n = req->in[2];
     if (req->in[1] & 1) {
-        if (!l->overflow_count)
+        /* Clear All: only after overflow, and with no handles (8.2.9.2.3) */
+        if (!l->overflow_count || n)
             return CXF_RC_INVALID_INPUT;
         drop_oldest(l, l->count);
         return CXF_RC_SUCCESS;

@@ -2,7 +2,8 @@
  * cxl-dev/mbox_lsa.c - Get LSA (4102h) and Set LSA (4103h), CXL 3.0
  * 8.2.9.8.2.3 and 8.2.9.8.2.4. Each LD has its own label storage area (labels
  * belong to the host the LD is bound to). A range outside the area, or a read
- * longer than the mailbox payload, is Invalid Input.
+ * longer than the mailbox payload, is Invalid Input; a device without a label
+ * area answers Unsupported.
  */
 #include "mbox_priv.h"
 
@@ -24,6 +25,8 @@ uint16_t cxf_mbox_get_lsa(void *ctx, struct cxf_cci_req *req)
     struct mbox_ctx *c = ctx;
     uint32_t off = cxf_get_le32(req->in);
     uint32_t len = cxf_get_le32(req->in + 4);
+    if (!c->dev->lsa_size)
+        return CXF_RC_UNSUPPORTED; /* no label storage area */
     if (len > CXF_MBOX_PAYLOAD_MAX || !in_lsa(c->dev, off, len))
         return CXF_RC_INVALID_INPUT;
     if (len)
@@ -38,6 +41,8 @@ uint16_t cxf_mbox_set_lsa(void *ctx, struct cxf_cci_req *req)
     struct mbox_ctx *c = ctx;
     if (req->in_len < 8)
         return CXF_RC_INVALID_PAYLOAD_LENGTH;
+    if (!c->dev->lsa_size)
+        return CXF_RC_UNSUPPORTED;
     uint32_t off = cxf_get_le32(req->in);
     size_t len = req->in_len - 8;
     if (!in_lsa(c->dev, off, len))

@@ -31,6 +31,7 @@ struct poison_out {
     unsigned count;
     unsigned max;
     bool more;
+    uint64_t resume;       /* first line that did not fit */
     uint64_t run_start;    /* LD-relative DPA of the open run */
     uint64_t run_lines;
     uint8_t run_source;
@@ -41,6 +42,8 @@ static void flush_run(struct poison_out *po)
     if (!po->run_lines)
         return;
     if (po->count == po->max) {
+        if (!po->more)
+            po->resume = po->run_start;
         po->more = true;
     } else {
         cxf_put_le64(po->rec, po->run_start | po->run_source);
@@ -72,12 +75,31 @@ static void scan_range(const struct cxf_poison_list *pl, const struct cxf_dpa_ra
 {
     for (size_t i = 0; i < pl->n; i++) {
         uint64_t dpa = pl->e[i].dpa;
-        if (dpa < r->base || dpa >= r->base + r->size)
+        if (!pl->e[i].listed || dpa < r->base || dpa >= r->base + r->size)
             continue;
         uint64_t ld_dpa = ld_base + (dpa - r->base);
         if (ld_dpa >= q_lo && ld_dpa < q_hi)
             add_line(po, ld_dpa, pl->e[i].source);
     }
+}
+
+/* A host repeats the same request while More is set (CXL 3.0 8.2.9.8.4.1):
+ * resume after the last record returned, unless the poison changed since. */
+static uint64_t resume_point(struct mbox_ctx *c, uint64_t start, uint64_t lines)
+{
+    const struct cxf_poison_cursor *k = &c->ld->poison_cursor;
+    if (k->active && k->start == start && k->lines == lines &&
+        k->generation == c->dev->generation)
+        return k->next;
+    return start;
+}
+
+static void save_cursor(struct mbox_ctx *c, uint64_t start, uint64_t lines,
+                        const struct poison_out *po)
+{
+    struct cxf_poison_cursor *k = &c->ld->poison_cursor;
+    *k = (struct cxf_poison_cursor){.active = po->more, .start = start, .lines = lines,
+                                    .next = po->resume, .generation = c->dev->generation};
 }
 
 /* Input: address (8, bits 63:6), length in 64-byte units (8).
@@ -94,14 +116,16 @@ uint16_t cxf_mbox_get_poison_list(void *ctx, struct cxf_cci_req *req)
     if (start >= ld_size || lines > (ld_size - start) / CXF_LINE_SIZE)
         return CXF_RC_INVALID_PHYSICAL_ADDRESS;
     uint64_t q_hi = start + lines * CXF_LINE_SIZE;
+    uint64_t q_lo = resume_point(c, start, lines);
     struct poison_out po = {
         .rec = req->out + POISON_HDR,
         .max = (CXF_MBOX_PAYLOAD_MAX - POISON_HDR) / POISON_REC,
     };
     const struct cxf_poison_list *pl = &c->dev->poison;
-    scan_range(pl, &c->ld->range[0], 0, start, q_hi, &po);
-    scan_range(pl, &c->ld->range[1], c->ld->range[0].size, start, q_hi, &po);
+    scan_range(pl, &c->ld->range[0], 0, q_lo, q_hi, &po);
+    scan_range(pl, &c->ld->range[1], c->ld->range[0].size, q_lo, q_hi, &po);
     flush_run(&po);
+    save_cursor(c, start, lines, &po);
     memset(req->out, 0, POISON_HDR);
     req->out[0] = (uint8_t)((po.more ? 1 : 0) | (pl->overflow ? 2 : 0));
     cxf_put_le64(req->out + 0x02, pl->overflow ? pl->overflow_ts : 0);
@@ -118,6 +142,14 @@ static unsigned injected_count(const struct cxf_poison_list *pl)
     return n;
 }
 
+/* Injection stops at the Inject Poison Limit, and when the list could not
+ * record the line (injected poison must be listable). */
+static bool inject_limited(const struct cxf_poison_list *pl)
+{
+    return (pl->inject_limit && injected_count(pl) >= pl->inject_limit) ||
+           pl->listed >= pl->max_records;
+}
+
 /* Input: DPA (8). */
 uint16_t cxf_mbox_inject_poison(void *ctx, struct cxf_cci_req *req)
 {
@@ -129,10 +161,10 @@ uint16_t cxf_mbox_inject_poison(void *ctx, struct cxf_cci_req *req)
         return rc;
     if (cxf_poison_test(&d->poison, dpa, CXF_LINE_SIZE))
         return CXF_RC_SUCCESS;
-    if (d->poison.inject_limit && injected_count(&d->poison) >= d->poison.inject_limit)
+    if (inject_limited(&d->poison))
         return CXF_RC_INJECT_POISON_LIMIT;
     if (cxf_dev_poison_add(d, dpa, CXF_POISON_INJECTED))
-        return CXF_RC_INJECT_POISON_LIMIT; /* the list itself is full */
+        return CXF_RC_INTERNAL_ERROR; /* out of memory */
     cxf_dev_gen_media_event(d, CXF_LOG_INFO, dpa, 0, CXF_GM_TYPE_ECC_ERROR,
                             CXF_GM_XACT_INJECT_POISON);
     return CXF_RC_SUCCESS;

@@ -26,7 +26,4 @@ uint16_t cxf_mbox_clear_event_records(void *ctx, struct cxf_cci_req *req);
 uint16_t cxf_mbox_get_supported_logs(void *ctx, struct cxf_cci_req *req);
 uint16_t cxf_mbox_get_log(void *ctx, struct cxf_cci_req *req);
 
-/* Capacity of an LD that lies in the volatile / persistent partition. */
-uint64_t cxf_ld_volatile_bytes(const struct cxf_dev *d, const struct cxf_ld *ld);
-
 #endif

@@ -9,8 +9,8 @@ echo "== Identify a 2 GiB MLD's LD 1, inject poison, list it and read the event 
     identify-memory-device + inject-poison 0x1000 + inject-poison 0x1040 + \
     get-poison-list + get-event-records info
 
-echo "== Where does HPA 0x10000a7f go in a 3-way, 256 B interleave at 256 MiB?"
+echo "== Where does HPA 0x30000a7f go in a 3-way, 256 B interleave at 768 MiB?"
 for pos in 0 1 2; do
-    "$BIN/cxl-devctl" decode --ways 3 --granularity 256 --base 256M --size 768M \
-        --position "$pos" 0x10000a7f || true
+    "$BIN/cxl-devctl" decode --ways 3 --granularity 256 --base 768M --size 768M \
+        --position "$pos" 0x30000a7f || true
 done

@@ -108,12 +108,20 @@ static int heap_reserve(struct cxf_sim *sim)
     return 0;
 }
 
+static bool owned(const struct cxf_sim *sim, const struct cxf_event *ev)
+{
+    return ev->slot < sim->len && sim->heap[ev->slot] == ev;
+}
+
 int cxf_sim_schedule(struct cxf_sim *sim, struct cxf_event *ev, cxf_time_t when)
 {
     if (when < sim->now)
         return -EINVAL;
-    if (cxf_event_queued(ev))
+    if (cxf_event_queued(ev)) {
+        if (!owned(sim, ev))
+            return -EINVAL; /* queued on another kernel */
         heap_remove_at(sim, ev->slot);
+    }
     int rc = heap_reserve(sim);
     if (rc)
         return rc;
@@ -133,7 +141,7 @@ int cxf_sim_schedule_in(struct cxf_sim *sim, struct cxf_event *ev, cxf_time_t de
 
 bool cxf_sim_cancel(struct cxf_sim *sim, struct cxf_event *ev)
 {
-    if (!cxf_event_queued(ev) || ev->slot >= sim->len || sim->heap[ev->slot] != ev)
+    if (!cxf_event_queued(ev) || !owned(sim, ev))
         return false;
     heap_remove_at(sim, ev->slot);
     return true;

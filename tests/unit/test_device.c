@@ -2,6 +2,7 @@
  * on the data path, backing release, media timing. */
 #include "cmocka_all.h"
 #include "cxl-dev/cxldev.h"
+#include "cxl-dev/le.h"
 
 #include <errno.h>
 #include <string.h>
@@ -91,9 +92,9 @@ static void test_poison_on_data_path(void **state)
     uint8_t buf[4096];
     memset(buf, 0xab, sizeof(buf));
     assert_int_equal(cxf_dev_write(d, 0x2000, buf, 4096, false), 0);
-    uint64_t gen = d->poison_generation;
+    uint64_t gen = d->generation;
     assert_int_equal(cxf_dev_poison_add(d, 0x2040, CXF_POISON_INJECTED), 0);
-    assert_true(d->poison_generation > gen);
+    assert_true(d->generation > gen);
     /* the page and the line report poison; the neighbour line does not */
     assert_int_equal(cxf_dev_read(d, 0x2000, buf, 4096), -EHWPOISON);
     assert_int_equal(cxf_dev_read(d, 0x2040, buf, 64), -EHWPOISON);
@@ -113,21 +114,67 @@ static void test_poison_on_data_path(void **state)
     cxf_dev_destroy(d);
 }
 
-static void test_poison_list_limits(void **state)
+static void test_poison_beyond_the_list_stays_poisoned(void **state)
 {
     (void)state;
     struct cxf_dev *d = make(GB, 0, 0);
+    struct cxf_sim clock;
+    cxf_sim_init(&clock);
+    d->clock = &clock;
     d->poison.max_records = 4;
-    for (uint64_t i = 0; i < 4; i++)
-        assert_int_equal(cxf_dev_poison_add(d, i * 64, CXF_POISON_INTERNAL), 0);
+    uint8_t line[64] = {0};
+    for (uint64_t i = 0; i < 8; i++) {
+        clock.now = 100 + i;
+        assert_int_equal(cxf_dev_write(d, i * 4096, line, 64, true), 0);
+    }
     assert_int_equal(cxf_dev_poison_add(d, 0, CXF_POISON_INTERNAL), 0); /* duplicate */
-    assert_int_equal(d->poison.n, 4);
-    assert_int_equal(cxf_dev_poison_add(d, 4096, CXF_POISON_INTERNAL), -ENOSPC);
+    assert_int_equal(d->poison.n, 8);
+    assert_int_equal(d->poison.listed, 4);
     assert_true(d->poison.overflow);
+    assert_int_equal(d->poison.overflow_ts, 104); /* when the first record was lost */
+    /* every poisoned line, listed or not, still reads as poison */
+    for (uint64_t i = 0; i < 8; i++)
+        assert_int_equal(cxf_dev_read(d, i * 4096, line, 64), -EHWPOISON);
     assert_int_equal(cxf_dev_poison_add(d, GB, CXF_POISON_INTERNAL), -EFAULT);
-    for (uint64_t i = 0; i < 4; i++)
-        assert_int_equal(cxf_dev_poison_clear(d, i * 64), 0);
+    for (uint64_t i = 0; i < 8; i++)
+        assert_int_equal(cxf_dev_poison_clear(d, i * 64 * 64), 0);
+    assert_int_equal(d->poison.n, 0);
+    assert_int_equal(d->poison.listed, 0);
     assert_false(d->poison.overflow);
+    cxf_dev_destroy(d);
+}
+
+static void test_events_name_each_poisoned_line(void **state)
+{
+    (void)state;
+    struct cxf_dev *d = make(GB, 0, 0);
+    uint8_t page[4096];
+    assert_int_equal(cxf_dev_poison_add(d, 0x2fc0, CXF_POISON_INJECTED), 0);
+    assert_int_equal(cxf_dev_poison_add(d, 0x2040, CXF_POISON_INJECTED), 0);
+    assert_int_equal(cxf_dev_read(d, 0x2000, page, 4096), -EHWPOISON);
+    const struct cxf_event_log *l = &d->ld[0].log[CXF_LOG_FAIL];
+    assert_int_equal(l->count, 2);
+    assert_int_equal(cxf_get_le64(l->rec[0] + 0x30) & ~63ull, 0x2040);
+    assert_int_equal(cxf_get_le64(l->rec[1] + 0x30) & ~63ull, 0x2fc0);
+    assert_int_equal(cxf_get_le64(l->rec[1] + 0x30) & 1, 1); /* volatile */
+    cxf_dev_destroy(d);
+}
+
+static void test_release_drops_data_and_poison(void **state)
+{
+    (void)state;
+    struct cxf_dev *d = make(GB, 0, 0);
+    uint8_t page[4096];
+    memset(page, 0x42, sizeof(page));
+    assert_int_equal(cxf_dev_write(d, 0x10000, page, 4096, false), 0);
+    assert_int_equal(cxf_dev_poison_add(d, 0x10040, CXF_POISON_INJECTED), 0);
+    uint64_t gen = d->generation;
+    assert_int_equal(cxf_dev_release(d, 0x10000, 4096), 0);
+    assert_true(d->generation > gen);
+    assert_int_equal(cxf_dev_read(d, 0x10000, page, 4096), 0);
+    for (int i = 0; i < 4096; i++)
+        assert_int_equal(page[i], 0);
+    assert_int_equal(cxf_dev_release(d, 0x10001, 4096), -EINVAL);
     cxf_dev_destroy(d);
 }
 
@@ -163,6 +210,28 @@ static void test_mld_ranges(void **state)
     struct cxf_dpa_range past[2] = {{3 * GB + 768 * MB, 512 * MB}, {0, 0}};
     assert_int_equal(cxf_dev_set_ld_ranges(d, 3, past, &e), -ENOSPC);
     assert_int_equal(cxf_dev_set_ld_ranges(d, 9, r, &e), -ENOENT);
+    cxf_dev_destroy(d);
+}
+
+static void test_ld_cannot_move_under_decoders(void **state)
+{
+    (void)state;
+    struct cxf_dev *d = make(2 * GB, 0, 2);
+    struct cxf_hdm_prog p = {.base = 0, .size = GB, .ways = 1, .granularity = 256};
+    assert_int_equal(cxf_hdm_program(&d->ld[0].hdm, 0, &p), 0);
+    assert_int_equal(cxf_hdm_commit(&d->ld[0].hdm, 0), 0);
+    struct cxf_err e = {{0}};
+    /* same size, other place: refused while the host decodes it */
+    struct cxf_dpa_range r[2] = {{GB + GB / 2, GB / 4}, {GB + 3 * GB / 4, GB / 4}};
+    struct cxf_dpa_range same[2] = {{0, GB / 2}, {GB / 2, GB / 2}};
+    assert_int_equal(cxf_dev_set_ld_ranges(d, 0, same, &e), -EBUSY);
+    assert_non_null(strstr(e.msg, "committed"));
+    /* two ranges of one LD may not overlap */
+    struct cxf_dpa_range twice[2] = {{GB, GB / 2}, {GB + GB / 4, GB / 4}};
+    assert_int_equal(cxf_dev_set_ld_ranges(d, 1, twice, &e), -EINVAL);
+    /* LD 1 (no decoders) may be re-laid out */
+    assert_int_equal(cxf_dev_set_ld_ranges(d, 1, r, &e), 0);
+    assert_int_equal(cxf_ld_size(&d->ld[1]), GB / 2);
     cxf_dev_destroy(d);
 }
 
@@ -243,7 +312,10 @@ int main(void)
         cmocka_unit_test(test_config_errors),
         cmocka_unit_test(test_line_and_page_io),
         cmocka_unit_test(test_poison_on_data_path),
-        cmocka_unit_test(test_poison_list_limits),
+        cmocka_unit_test(test_poison_beyond_the_list_stays_poisoned),
+        cmocka_unit_test(test_events_name_each_poisoned_line),
+        cmocka_unit_test(test_release_drops_data_and_poison),
+        cmocka_unit_test(test_ld_cannot_move_under_decoders),
         cmocka_unit_test(test_mld_ranges),
         cmocka_unit_test(test_backing_release_and_resident),
         cmocka_unit_test(test_media_timing),

@@ -122,6 +122,66 @@ static void test_commit_rules_port(void **state)
     assert_int_equal(cxf_hdm_decode(&h, 8 * GB, &hit), -ENOENT);
 }
 
+static void test_more_commit_rules(void **state)
+{
+    (void)state;
+    struct cxf_hdm h;
+    assert_int_equal(cxf_hdm_init(&h, CXF_HDM_DEVICE, 2, 0, 64 * GB), 0);
+    /* 6- and 12-way sizes: multiples of 3 x 256 MB; bases of ways x 256 MB */
+    expect_fail(&h, 0, dev_prog(0, 2 * GB, 6), CXF_HDM_E_SIZE_WAYS);
+    expect_fail(&h, 0, dev_prog(0, 4 * GB, 12), CXF_HDM_E_SIZE_WAYS);
+    expect_fail(&h, 0, dev_prog(GB / 4, 3 * GB / 4, 3), CXF_HDM_E_BASE_WAYS);
+    expect_fail(&h, 0, dev_prog(3 * GB / 4, 3 * GB, 12), CXF_HDM_E_BASE_WAYS);
+    /* HPA bit 52 and above are not decoded */
+    expect_fail(&h, 0, dev_prog((1ull << 52) - GB / 4, GB, 1), CXF_HDM_E_WRAP);
+    /* after a failed commit, reprogramming clears Error Not Committed */
+    struct cxf_hdm_prog ok = dev_prog(3 * GB, 3 * GB, 12);
+    assert_int_equal(cxf_hdm_program(&h, 0, &ok), 0);
+    assert_false(h.dec[0].error_not_committed);
+    assert_int_equal(h.dec[0].err, CXF_HDM_OK);
+    assert_int_equal(cxf_hdm_commit(&h, 0), 0);
+    assert_int_equal(h.dec[0].dpa_size, GB / 4);
+    /* refusals on a committed decoder say why */
+    assert_int_equal(cxf_hdm_program(&h, 0, &ok), -EBUSY);
+    assert_int_equal(h.dec[0].err, CXF_HDM_E_COMMITTED);
+    assert_int_equal(cxf_hdm_uncommit(&h, 7), -ENOENT);
+
+    /* port decoders: 1, 2, 4 or 8 ways within Target Count, distinct targets */
+    struct cxf_hdm p2, p8;
+    assert_int_equal(cxf_hdm_init(&p2, CXF_HDM_PORT, 1, 2, 0), 0);
+    assert_int_equal(cxf_hdm_init(&p8, CXF_HDM_PORT, 1, 8, 0), 0);
+    expect_fail(&p2, 0, dev_prog(0, 4 * GB, 4), CXF_HDM_E_WAYS);
+    expect_fail(&p8, 0, dev_prog(0, 16 * GB, 16), CXF_HDM_E_WAYS);
+    expect_fail(&p8, 0, dev_prog(0, 6 * GB, 6), CXF_HDM_E_WAYS);
+    struct cxf_hdm_prog t2 = dev_prog(0, 2 * GB, 2);
+    t2.targets[0] = t2.targets[1] = 3;
+    expect_fail(&p2, 0, t2, CXF_HDM_E_TARGETS);
+    struct cxf_hdm_prog t8 = dev_prog(0, 8 * GB, 8);
+    for (unsigned i = 0; i < 8; i++)
+        t8.targets[i] = (uint8_t)i;
+    t8.targets[7] = 0;
+    expect_fail(&p8, 0, t8, CXF_HDM_E_TARGETS);
+    t8.targets[7] = 7;
+    assert_int_equal(commit(&p8, 0, t8), 0);
+}
+
+static void test_lock_on_decoder_one(void **state)
+{
+    (void)state;
+    struct cxf_hdm h;
+    assert_int_equal(cxf_hdm_init(&h, CXF_HDM_DEVICE, 2, 0, 4 * GB), 0);
+    assert_int_equal(commit(&h, 0, dev_prog(0, GB, 1)), 0);
+    struct cxf_hdm_prog p = dev_prog(GB, GB, 1);
+    p.lock_on_commit = true;
+    assert_int_equal(commit(&h, 1, p), 0);
+    assert_false(h.dec[0].locked);
+    assert_int_equal(cxf_hdm_uncommit(&h, 1), -EPERM);
+    assert_int_equal(h.dec[1].err, CXF_HDM_E_LOCKED);
+    /* decoder 0 is not locked, but held by the order rule */
+    assert_int_equal(cxf_hdm_uncommit(&h, 0), -EINVAL);
+    assert_int_equal(h.dec[0].err, CXF_HDM_E_ORDER);
+}
+
 static void test_lock_on_commit(void **state)
 {
     (void)state;
@@ -194,6 +254,8 @@ int main(void)
         cmocka_unit_test(test_init_validates_counts),
         cmocka_unit_test(test_commit_rules_device),
         cmocka_unit_test(test_commit_rules_port),
+        cmocka_unit_test(test_more_commit_rules),
+        cmocka_unit_test(test_lock_on_decoder_one),
         cmocka_unit_test(test_lock_on_commit),
         cmocka_unit_test(test_uncommit_order),
         cmocka_unit_test(test_spec_example),

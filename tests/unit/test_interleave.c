@@ -73,6 +73,16 @@ static const struct vec vectors[] = {
     {12, 1024, 25 * 1024 + 3, 1, 2 * 1024 + 3},
     {12, 1024, 47 * 1024, 11, 3 * 1024},
     {6, 8192, 13 * 8192 + 100, 1, 2 * 8192 + 100},
+    /* the same way counts at other granularities */
+    {1, 16384, 0x7ffff, 0, 0x7ffff},
+    {3, 16384, 5 * 16384 + 1, 2, 16384 + 1},
+    {3, 1024, 7 * 1024 + 1023, 1, 2 * 1024 + 1023},
+    {4, 256, 0x0700 + 3, 3, 0x100 + 3},
+    {4, 16384, 9 * 16384, 1, 2 * 16384},
+    {8, 256, 0x0900 + 0x40, 1, 0x100 + 0x40},
+    {8, 4096, 17 * 4096 + 8, 1, 2 * 4096 + 8},
+    {12, 256, 30 * 256 + 2, 6, 2 * 256 + 2},
+    {16, 512, 33 * 512, 1, 2 * 512},
 };
 
 static void test_vectors(void **state)
@@ -188,6 +198,70 @@ static void check_bijection(unsigned ways, uint64_t gran, uint64_t skip)
     free(dev);
 }
 
+/* Several committed decoders per device, different ways, granularities and
+ * DPA skips: every HPA of every decoder lands on exactly one (device, DPA),
+ * and each device's decoders tile their DPA ranges without overlap. */
+static void test_bijection_several_decoders(void **state)
+{
+    (void)state;
+    enum { DEVS = 4 };
+    static const struct { uint64_t base, size; unsigned ways; uint64_t gran, skip; } dec[] = {
+        {16 * CXF_CAP_UNIT, 4 * CXF_CAP_UNIT, 4, 4096, 0},             /* all 4 */
+        {24 * CXF_CAP_UNIT, 2 * CXF_CAP_UNIT, 2, 16384, CXF_CAP_UNIT}, /* 2 of them */
+        {32 * CXF_CAP_UNIT, 1 * CXF_CAP_UNIT, 1, 256, 0},              /* 1 */
+    };
+    struct cxf_hdm h[DEVS];
+    for (unsigned d = 0; d < DEVS; d++)
+        assert_int_equal(cxf_hdm_init(&h[d], CXF_HDM_DEVICE, 4, 0, 8 * CXF_CAP_UNIT), 0);
+    for (unsigned k = 0; k < 3; k++) {
+        for (unsigned d = 0; d < dec[k].ways; d++) {
+            struct cxf_hdm_prog p = {.base = dec[k].base, .size = dec[k].size,
+                                     .ways = dec[k].ways, .granularity = dec[k].gran,
+                                     .dpa_skip = dec[k].skip, .position = d};
+            unsigned idx = cxf_hdm_committed_count(&h[d]);
+            assert_int_equal(cxf_hdm_program(&h[d], idx, &p), 0);
+            assert_int_equal(cxf_hdm_commit(&h[d], idx), 0);
+        }
+    }
+    /* device 0 maps: [0,256M) then skip 256M, [512M,768M), then [768M,1G) */
+    assert_int_equal(h[0].dec[1].dpa_base, 2 * CXF_CAP_UNIT);
+    assert_int_equal(h[0].dec[2].dpa_base, 3 * CXF_CAP_UNIT);
+    assert_int_equal(h[1].dec[1].dpa_base, 2 * CXF_CAP_UNIT);
+    uint8_t *seen[DEVS];
+    const uint64_t unit = 4096; /* a DPA slot per 4 KiB, checked at each slot's start */
+    for (unsigned d = 0; d < DEVS; d++)
+        seen[d] = calloc(8 * CXF_CAP_UNIT / unit, 1);
+    for (unsigned k = 0; k < 3; k++) {
+        for (uint64_t hpa = dec[k].base; hpa < dec[k].base + dec[k].size; hpa += unit) {
+            unsigned owners = 0;
+            for (unsigned d = 0; d < DEVS; d++) {
+                struct cxf_hdm_hit hit;
+                int rc = cxf_hdm_decode(&h[d], hpa, &hit);
+                if (rc == -ENOENT || rc == -EXDEV)
+                    continue;
+                assert_int_equal(rc, 0);
+                assert_int_equal(hit.decoder, k); /* a device decodes only its own */
+                owners++;
+                /* a 4 KiB HPA step is one whole DPA slot when granules are
+                 * at least that big or nothing is interleaved */
+                uint64_t slot = hit.dpa / unit;
+                assert_int_equal(seen[d][slot], 0);
+                seen[d][slot] = 1;
+            }
+            assert_int_equal(owners, 1);
+        }
+    }
+    /* every DPA slot each decoder should cover was hit once */
+    for (unsigned k = 0; k < 3; k++)
+        for (unsigned d = 0; d < dec[k].ways; d++) {
+            uint64_t lo = h[d].dec[k].dpa_base, n = h[d].dec[k].dpa_size;
+            for (uint64_t a = lo; a < lo + n; a += unit)
+                assert_int_equal(seen[d][a / unit], 1);
+        }
+    for (unsigned d = 0; d < DEVS; d++)
+        free(seen[d]);
+}
+
 static void test_bijection_all_way_counts(void **state)
 {
     (void)state;
@@ -216,6 +290,7 @@ int main(void)
         cmocka_unit_test(test_vectors),
         cmocka_unit_test(test_mod3_position_matches_spec_form),
         cmocka_unit_test(test_pow2_matches_bit_form),
+        cmocka_unit_test(test_bijection_several_decoders),
         cmocka_unit_test(test_bijection_all_way_counts),
         cmocka_unit_test(test_bijection_small_granularity),
     };

@@ -32,6 +32,19 @@ static int teardown(void **state)
     return 0;
 }
 
+/* Replace the test's device by one of another shape (teardown frees it). */
+static void use_device(uint64_t vol, uint64_t pers, unsigned lds, uint32_t lsa)
+{
+    struct cxf_dev_config c;
+    cxf_dev_config_default(&c);
+    c.volatile_bytes = vol;
+    c.persistent_bytes = pers;
+    c.lds = lds;
+    c.lsa_bytes = lsa;
+    cxf_dev_destroy(dev);
+    assert_int_equal(cxf_dev_create(&dev, &c, NULL), 0);
+}
+
 static uint16_t run_ld(unsigned ld, uint16_t op, const void *in, size_t in_len)
 {
     struct cxf_cci_req req = {.opcode = op, .in = in, .in_len = in_len, .out = out};
@@ -102,14 +115,21 @@ static void test_identify_and_partition(void **state)
 static void test_health(void **state)
 {
     (void)state;
-    dev->health.life_used = 12;
-    dev->health.temperature = -5;
-    dev->health.dirty_shutdowns = 3;
+    dev->health = (struct cxf_health){.health_status = 0x05, .media_status = 0x02,
+                                      .additional_status = 0x19, .life_used = 12,
+                                      .temperature = -5, .dirty_shutdowns = 3,
+                                      .corrected_volatile = 0x11223344,
+                                      .corrected_persistent = 0x55667788};
     assert_int_equal(run(CXF_OP_GET_HEALTH_INFO, NULL, 0), CXF_RC_SUCCESS);
     assert_int_equal(out_len, 0x12);
+    assert_int_equal(out[0], 0x05);
+    assert_int_equal(out[1], 0x02);
+    assert_int_equal(out[2], 0x19);
     assert_int_equal(out[3], 12);
     assert_int_equal((int16_t)cxf_get_le16(out + 4), -5);
     assert_int_equal(cxf_get_le32(out + 6), 3);
+    assert_int_equal(cxf_get_le32(out + 0x0A), 0x11223344);
+    assert_int_equal(cxf_get_le32(out + 0x0E), 0x55667788);
 }
 
 static void test_lsa(void **state)
@@ -198,7 +218,10 @@ static void test_poison_commands(void **state)
     uint8_t line[64];
     assert_int_equal(cxf_dev_read(dev, 0x1040, line, 64), 0);
     assert_memory_equal(line, clr + 8, 64);
-    assert_int_equal(run(CXF_OP_CLEAR_POISON, clr, sizeof(clr)), CXF_RC_SUCCESS); /* clean */
+    memset(clr + 8, 0x4d, 64); /* a clean line is rewritten all the same */
+    assert_int_equal(run(CXF_OP_CLEAR_POISON, clr, sizeof(clr)), CXF_RC_SUCCESS);
+    assert_int_equal(cxf_dev_read(dev, 0x1040, line, 64), 0);
+    assert_memory_equal(line, clr + 8, 64);
     cxf_put_le64(clr, 0x1048);
     assert_int_equal(run(CXF_OP_CLEAR_POISON, clr, sizeof(clr)), CXF_RC_INVALID_INPUT);
     cxf_put_le64(clr, cap + 64);
@@ -206,7 +229,7 @@ static void test_poison_commands(void **state)
     assert_int_equal(dev->poison.n, 2);
 }
 
-static void test_inject_limit_and_more_flag(void **state)
+static void test_inject_limit_and_list_continuation(void **state)
 {
     (void)state;
     dev->poison.inject_limit = 200;
@@ -214,14 +237,56 @@ static void test_inject_limit_and_more_flag(void **state)
     for (uint64_t i = 0; i < 200; i++)
         assert_int_equal(inject(i * 4096), CXF_RC_SUCCESS);
     assert_int_equal(inject(200 * 4096), CXF_RC_INJECT_POISON_LIMIT);
-    assert_int_equal(poison_list(0, (1536ull << 20) / 64), CXF_RC_SUCCESS);
-    assert_int_equal(cxf_get_le16(out + 0x0A), (CXF_MBOX_PAYLOAD_MAX - 0x20) / 16);
+    const uint64_t all = (1536ull << 20) / 64;
+    unsigned per = (CXF_MBOX_PAYLOAD_MAX - 0x20) / 16;
+    assert_int_equal(poison_list(0, all), CXF_RC_SUCCESS);
+    assert_int_equal(cxf_get_le16(out + 0x0A), per);
     assert_int_equal(out[0] & 1, 1); /* More Media Error Records */
-    /* the list itself can fill: Overflow reported */
-    dev->poison.max_records = 200;
-    assert_int_equal(cxf_dev_poison_add(dev, 500 * 4096, CXF_POISON_INTERNAL), -ENOSPC);
+    /* the same request again continues where the first stopped */
+    assert_int_equal(poison_list(0, all), CXF_RC_SUCCESS);
+    assert_int_equal(cxf_get_le16(out + 0x0A), 200 - per);
+    assert_int_equal(cxf_get_le64(out + 0x20) & ~7ull, (uint64_t)per * 4096);
+    assert_int_equal(out[0] & 1, 0);
+    /* and after the end, a new walk starts from the beginning */
+    assert_int_equal(poison_list(0, all), CXF_RC_SUCCESS);
+    assert_int_equal(cxf_get_le64(out + 0x20) & ~7ull, 0);
+    assert_int_equal(cxf_get_le16(out + 0x0A), per);
+    /* (that walk is in progress:) a poison change restarts it */
+    assert_int_equal(out[0] & 1, 1);
+    dev->poison.inject_limit = 300;
+    assert_int_equal(inject(0x40), CXF_RC_SUCCESS);
+    assert_int_equal(poison_list(0, all), CXF_RC_SUCCESS);
+    assert_int_equal(cxf_get_le64(out + 0x20) & ~7ull, 0);
+    /* the list itself full: Overflow reported; injection refused */
+    dev->poison.max_records = 201;
+    assert_int_equal(cxf_dev_poison_add(dev, 500 * 4096, CXF_POISON_INTERNAL), 0);
     assert_int_equal(poison_list(0, 64), CXF_RC_SUCCESS);
     assert_int_equal(out[0] & 2, 2);
+    dev->poison.inject_limit = 0;
+    assert_int_equal(inject(600 * 4096), CXF_RC_INJECT_POISON_LIMIT);
+}
+
+static void test_poison_list_of_a_split_ld(void **state)
+{
+    (void)state;
+    use_device(2 * GB, 0, 2, 4096);
+    /* LD 1 made of two pieces: [1.5G, 1.75G) then [1.0G, 1.25G) */
+    struct cxf_dpa_range r[2] = {{GB + GB / 2, GB / 4}, {GB, GB / 4}};
+    assert_int_equal(cxf_dev_set_ld_ranges(dev, 1, r, NULL), 0);
+    uint8_t in[8];
+    cxf_put_le64(in, GB / 4 + 0x1000); /* LD DPA in the second piece */
+    assert_int_equal(run_ld(1, CXF_OP_INJECT_POISON, in, 8), CXF_RC_SUCCESS);
+    assert_true(cxf_poison_test(&dev->poison, GB + 0x1000, 64));
+    cxf_put_le64(in, 0x2000); /* first piece */
+    assert_int_equal(run_ld(1, CXF_OP_INJECT_POISON, in, 8), CXF_RC_SUCCESS);
+    uint8_t q[16];
+    cxf_put_le64(q, 0);
+    cxf_put_le64(q + 8, (GB / 2) / 64);
+    assert_int_equal(run_ld(1, CXF_OP_GET_POISON_LIST, q, 16), CXF_RC_SUCCESS);
+    assert_int_equal(cxf_get_le16(out + 0x0A), 2);
+    /* reported in LD order with LD-relative addresses */
+    assert_int_equal(cxf_get_le64(out + 0x20) & ~7ull, 0x2000);
+    assert_int_equal(cxf_get_le64(out + 0x30) & ~7ull, GB / 4 + 0x1000);
 }
 
 static uint16_t get_events(uint8_t log)
@@ -271,6 +336,7 @@ static void test_events(void **state)
     assert_int_equal(clear_events(9, 0, h, 0), CXF_RC_INVALID_INPUT);
     /* Clear All only after overflow */
     assert_int_equal(clear_events(CXF_LOG_WARN, 1, NULL, 0), CXF_RC_INVALID_INPUT);
+    assert_int_equal(clear_events(4, 0, NULL, 0), CXF_RC_INVALID_INPUT);
 
     /* overflow: fill the failure log past capacity */
     for (unsigned i = 0; i < CXF_EVENT_LOG_CAP + 5; i++)
@@ -280,10 +346,69 @@ static void test_events(void **state)
     assert_int_equal(out[0] & 2, 2);                  /* More: 32 > 15 per payload */
     assert_int_equal(cxf_get_le16(out + 2), 5);       /* overflow error count */
     assert_int_equal(cxf_get_le16(out + 0x14), (CXF_MBOX_PAYLOAD_MAX - 0x20) / 0x80);
+    assert_int_equal(clear_events(CXF_LOG_FAIL, 1, h, 1), CXF_RC_INVALID_INPUT); /* + handles */
     assert_int_equal(clear_events(CXF_LOG_FAIL, 1, NULL, 0), CXF_RC_SUCCESS);
     assert_int_equal(get_events(CXF_LOG_FAIL), CXF_RC_SUCCESS);
     assert_int_equal(cxf_get_le16(out + 0x14), 0);
     assert_int_equal(out[0], 0);
+}
+
+static void test_event_ring_wraps(void **state)
+{
+    (void)state;
+    for (unsigned i = 0; i < 10; i++)
+        assert_int_equal(cxf_dev_event_add(dev, 0, CXF_LOG_WARN, cxf_gen_media_uuid, 0, NULL, 0), 0);
+    uint16_t h[10];
+    assert_int_equal(get_events(CXF_LOG_WARN), CXF_RC_SUCCESS);
+    for (int i = 0; i < 10; i++)
+        h[i] = cxf_get_le16(out + 0x20 + i * 0x80 + 0x14);
+    assert_int_equal(clear_events(CXF_LOG_WARN, 0, h, 10), CXF_RC_SUCCESS);
+    /* head is at 10 now: fill the log so it wraps around the ring's end */
+    for (unsigned i = 0; i < CXF_EVENT_LOG_CAP; i++)
+        assert_int_equal(cxf_dev_event_add(dev, 0, CXF_LOG_WARN, cxf_gen_media_uuid, 0, NULL, 0), 0);
+    assert_int_equal(cxf_dev_event_add(dev, 0, CXF_LOG_WARN, cxf_gen_media_uuid, 0, NULL, 0), -ENOSPC);
+    /* page through: handles keep rising across the wrap, 15 per payload */
+    uint16_t last = h[9];
+    unsigned seen = 0;
+    while (seen < CXF_EVENT_LOG_CAP) {
+        assert_int_equal(get_events(CXF_LOG_WARN), CXF_RC_SUCCESS);
+        unsigned n = cxf_get_le16(out + 0x14);
+        assert_true(n > 0);
+        uint16_t batch[15];
+        for (unsigned i = 0; i < n; i++) {
+            batch[i] = cxf_get_le16(out + 0x20 + i * 0x80 + 0x14);
+            assert_int_equal(batch[i], (uint16_t)(last + 1));
+            last = batch[i];
+        }
+        assert_int_equal(clear_events(CXF_LOG_WARN, 0, batch, (uint8_t)n), CXF_RC_SUCCESS);
+        seen += n;
+    }
+    assert_int_equal(seen, CXF_EVENT_LOG_CAP);
+    assert_int_equal(dev->ld[0].log[CXF_LOG_WARN].count, 0);
+}
+
+static void test_no_lsa_and_partition_split(void **state)
+{
+    (void)state;
+    /* LD 0: [0, 0.75G) volatile; LD 1: [0.75G, 1G) volatile + [1G, 2G) persistent */
+    use_device(GB, GB, 2, 0);
+    struct cxf_dpa_range r0[2] = {{0, 3 * GB / 4}, {0, 0}};
+    struct cxf_dpa_range r1[2] = {{3 * GB / 4, GB + GB / 4}, {0, 0}};
+    assert_int_equal(cxf_dev_set_ld_ranges(dev, 1, (struct cxf_dpa_range[2]){{GB, GB}, {0, 0}}, NULL), 0);
+    assert_int_equal(cxf_dev_set_ld_ranges(dev, 0, r0, NULL), 0);
+    assert_int_equal(cxf_dev_set_ld_ranges(dev, 1, r1, NULL), 0);
+    assert_int_equal(run_ld(1, CXF_OP_IDENTIFY_MEMORY_DEVICE, NULL, 0), CXF_RC_SUCCESS);
+    assert_int_equal(cxf_get_le64(out + 0x10), 5); /* 1.25 GiB */
+    assert_int_equal(cxf_get_le64(out + 0x18), 1); /* 256 MiB volatile */
+    assert_int_equal(cxf_get_le64(out + 0x20), 4);
+    assert_int_equal(cxf_get_le32(out + 0x38), 0); /* no LSA */
+    assert_int_equal(run_ld(1, CXF_OP_GET_PARTITION_INFO, NULL, 0), CXF_RC_SUCCESS);
+    assert_int_equal(cxf_get_le64(out), 1);
+    assert_int_equal(cxf_get_le64(out + 8), 4);
+    uint8_t get[8] = {0};
+    assert_int_equal(run_ld(0, CXF_OP_GET_LSA, get, 8), CXF_RC_UNSUPPORTED);
+    uint8_t set[9] = {0};
+    assert_int_equal(run_ld(0, CXF_OP_SET_LSA, set, 9), CXF_RC_UNSUPPORTED);
 }
 
 static void test_logs_and_cel(void **state)
@@ -334,12 +459,7 @@ static void test_logs_and_cel(void **state)
 static void test_mld_lds_have_own_view(void **state)
 {
     (void)state;
-    struct cxf_dev_config c;
-    cxf_dev_config_default(&c);
-    c.volatile_bytes = 2 * GB;
-    c.lds = 2;
-    struct cxf_dev *saved = dev;
-    assert_int_equal(cxf_dev_create(&dev, &c, NULL), 0);
+    use_device(2 * GB, 0, 2, 4096);
     assert_int_equal(run_ld(1, CXF_OP_IDENTIFY_MEMORY_DEVICE, NULL, 0), CXF_RC_SUCCESS);
     assert_int_equal(cxf_get_le64(out + 0x10), 4); /* 1 GiB */
     /* poison on LD 1 at its DPA 0 is device DPA 1 GiB, invisible from LD 0 */
@@ -367,8 +487,6 @@ static void test_mld_lds_have_own_view(void **state)
     assert_int_equal(out[0], 0);
     assert_int_equal(run_ld(1, CXF_OP_GET_LSA, get, 8), CXF_RC_SUCCESS);
     assert_int_equal(out[0], 9);
-    cxf_dev_destroy(dev);
-    dev = saved;
 }
 
 int main(void)
@@ -379,7 +497,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_health, setup, teardown),
         cmocka_unit_test_setup_teardown(test_lsa, setup, teardown),
         cmocka_unit_test_setup_teardown(test_poison_commands, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_inject_limit_and_more_flag, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_inject_limit_and_list_continuation, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_poison_list_of_a_split_ld, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_no_lsa_and_partition_split, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_event_ring_wraps, setup, teardown),
         cmocka_unit_test_setup_teardown(test_events, setup, teardown),
         cmocka_unit_test_setup_teardown(test_logs_and_cel, setup, teardown),
         cmocka_unit_test_setup_teardown(test_mld_lds_have_own_view, setup, teardown),

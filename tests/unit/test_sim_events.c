@@ -178,50 +178,76 @@ static void test_callbacks_may_reschedule_themselves(void **state)
     cxf_sim_fini(&sim);
 }
 
-/* Heap invariant under a long random mix of inserts and cancels. */
+/* A long random mix of inserts, re-schedules and cancels, checked against a
+ * reference: the live events' (when, seq) pairs sorted, which is exactly the
+ * order the heap must pop them in. */
+struct key {
+    cxf_time_t when;
+    uint64_t seq;
+};
+
+static int key_cmp(const void *a, const void *b)
+{
+    const struct key *x = a, *y = b;
+    if (x->when != y->when)
+        return x->when < y->when ? -1 : 1;
+    return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
 static void test_random_mix_against_reference(void **state)
 {
     (void)state;
     enum { N = 2000 };
     struct cxf_sim sim;
     struct cxf_rng rng;
-    struct log log = {0};
-    struct tagged *t = calloc(N, sizeof(*t));
-    bool live[N] = {false};
+    struct cxf_event *ev = calloc(N, sizeof(*ev));
     cxf_sim_init(&sim);
     cxf_rng_seed(&rng, 7, 2);
     for (int i = 0; i < N; i++) {
-        t[i].log = &log;
-        t[i].tag = i;
-        cxf_event_init(&t[i].ev, NULL, &t[i]);
-        cxf_sim_schedule(&sim, &t[i].ev, cxf_rng_below(&rng, 1000));
-        live[i] = true;
-        if (cxf_rng_below(&rng, 3) == 0) {
-            int victim = (int)cxf_rng_below(&rng, (uint64_t)i + 1);
-            assert_int_equal(cxf_sim_cancel(&sim, &t[victim].ev), live[victim]);
-            live[victim] = false;
+        cxf_event_init(&ev[i], NULL, NULL);
+        cxf_sim_schedule(&sim, &ev[i], cxf_rng_below(&rng, 1000));
+        int victim = (int)cxf_rng_below(&rng, (uint64_t)i + 1);
+        switch (cxf_rng_below(&rng, 4)) {
+        case 0: cxf_sim_cancel(&sim, &ev[victim]); break;
+        case 1: cxf_sim_schedule(&sim, &ev[victim], cxf_rng_below(&rng, 1000)); break;
+        default: break;
         }
     }
-    size_t expect = 0;
+    struct key *ref = calloc(N, sizeof(*ref));
+    size_t n = 0;
     for (int i = 0; i < N; i++)
-        expect += live[i];
-    assert_int_equal(sim.len, expect);
-    cxf_time_t last = 0;
-    uint64_t last_seq = 0;
-    bool first = true;
-    while (sim.len) {
+        if (cxf_event_queued(&ev[i]))
+            ref[n++] = (struct key){ev[i].when, ev[i].seq};
+    assert_int_equal(sim.len, n);
+    qsort(ref, n, sizeof(*ref), key_cmp);
+    for (size_t k = 0; k < n; k++) {
         struct cxf_event *top = sim.heap[0];
-        cxf_time_t when = top->when;
-        uint64_t seq = top->seq;
-        assert_true(live[((struct tagged *)top->arg)->tag]);
-        cxf_sim_step(&sim);
-        assert_true(first || when > last || (when == last && seq > last_seq));
-        first = false;
-        last = when;
-        last_seq = seq;
+        assert_int_equal(top->when, ref[k].when);
+        assert_int_equal(top->seq, ref[k].seq);
+        assert_true(cxf_sim_step(&sim));
+        assert_false(cxf_event_queued(top));
     }
+    assert_false(cxf_sim_step(&sim));
     cxf_sim_fini(&sim);
-    free(t);
+    free(ref);
+    free(ev);
+}
+
+static void test_event_of_another_kernel_is_refused(void **state)
+{
+    (void)state;
+    struct cxf_sim a, b;
+    struct cxf_event ev;
+    cxf_sim_init(&a);
+    cxf_sim_init(&b);
+    cxf_event_init(&ev, NULL, NULL);
+    assert_int_equal(cxf_sim_schedule(&a, &ev, 10), 0);
+    assert_int_equal(cxf_sim_schedule(&b, &ev, 20), -EINVAL);
+    assert_false(cxf_sim_cancel(&b, &ev));
+    assert_int_equal(a.len, 1);
+    assert_int_equal(b.len, 0);
+    cxf_sim_fini(&a);
+    cxf_sim_fini(&b);
 }
 
 int main(void)
@@ -235,6 +261,7 @@ int main(void)
         cmocka_unit_test(test_run_until_stops_at_bound),
         cmocka_unit_test(test_callbacks_may_reschedule_themselves),
         cmocka_unit_test(test_random_mix_against_reference),
+        cmocka_unit_test(test_event_of_another_kernel_is_refused),
     };
     return cmocka_run_group_tests_name("sim_events", tests, NULL, NULL);
 }

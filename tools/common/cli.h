@@ -20,6 +20,15 @@ struct json_object;
  * overflow. */
 int cxf_parse_u64(const char *s, bool allow_suffix, uint64_t *out);
 
+/* Parse a number given for `what` (an option or argument name) and check
+ * it is at most `max`; on failure print one line saying what was wrong and
+ * return -1. `size` allows K/M/G/T suffixes. */
+int cxf_cli_u64(const char *prog, const char *what, const char *s, bool size, uint64_t max,
+                uint64_t *out);
+
+/* One line for a getopt failure (c is what getopt_long returned: '?' or ':'). */
+void cxf_cli_getopt_error(const char *prog, int c, char *const *argv);
+
 /* Print "PROG: message" to stderr as one line. */
 void cxf_cli_error(const char *prog, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

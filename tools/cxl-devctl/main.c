@@ -33,14 +33,15 @@ static void usage(FILE *f)
             "\n"
             "decode answers which DPA an HPA decodes to on the device at interleave\n"
             "position P: exit 1 if the HPA belongs to another position, 2 if it is\n"
-            "outside the decoder. Numbers: decimal or 0x-hex; sizes take K/M/G/T.\n");
+            "outside the decoder. Numbers: decimal or 0x-hex; sizes take K/M/G/T.\n"
+            "Bad arguments exit with status 64.\n");
 }
 
 int main(int argc, char **argv)
 {
     if (argc < 2) {
         usage(stderr);
-        return 2;
+        return DEVCTL_EXIT_USAGE;
     }
     if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help")) {
         usage(stdout);
@@ -51,5 +52,5 @@ int main(int argc, char **argv)
     if (!strcmp(argv[1], "decode"))
         return devctl_decode(argc - 1, argv + 1);
     cxf_cli_error(DEVCTL, "unknown subcommand '%s' (try '" DEVCTL " --help')", argv[1]);
-    return 2;
+    return DEVCTL_EXIT_USAGE;
 }

@@ -7,12 +7,9 @@
 #include <stdio.h>
 #include <string.h>
 
-int mbox_arg_u64(const char *what, const char *s, uint64_t *v)
+int mbox_arg_u64(const char *what, const char *s, uint64_t max, uint64_t *v)
 {
-    if (cxf_parse_u64(s, true, v) == 0)
-        return 0;
-    cxf_cli_error(DEVCTL, "%s: '%s' is not a number (decimal or 0x-hex, optional K/M/G/T)", what, s);
-    return -1;
+    return cxf_cli_u64(DEVCTL, what, s, true, max, v);
 }
 
 int mbox_arg_hex(const char *what, const char *s, uint8_t *buf, size_t cap, size_t *len)
@@ -45,64 +42,60 @@ static int want_args(const char *cmd, int argc, int lo, int hi)
     return -1;
 }
 
-int mbox_build_none(const struct mbox_call *c, struct cxf_dev *d, uint8_t *in, size_t *in_len)
+int mbox_build_none(const struct mbox_call *c, const struct mbox_env *env, uint8_t *in,
+                  size_t *in_len)
 {
-    (void)d, (void)in;
+    (void)env, (void)in;
     *in_len = 0;
     return want_args(c->name, c->argc, 0, 0);
 }
 
-int mbox_build_get_lsa(const struct mbox_call *c, struct cxf_dev *d, uint8_t *in, size_t *in_len)
+int mbox_build_get_lsa(const struct mbox_call *c, const struct mbox_env *env, uint8_t *in,
+                  size_t *in_len)
 {
     uint64_t off = 0, len;
     if (want_args(c->name, c->argc, 0, 2))
         return -1;
-    if (c->argc > 0 && mbox_arg_u64("OFFSET", c->argv[0], &off))
+    if (c->argc > 0 && mbox_arg_u64("OFFSET", c->argv[0], UINT32_MAX, &off))
         return -1;
-    len = d->lsa_size > off ? d->lsa_size - off : 0;
+    len = env->dev->lsa_size > off ? env->dev->lsa_size - off : 0;
     if (len > CXF_MBOX_PAYLOAD_MAX)
         len = CXF_MBOX_PAYLOAD_MAX;
-    if (c->argc > 1 && mbox_arg_u64("LENGTH", c->argv[1], &len))
+    if (c->argc > 1 && mbox_arg_u64("LENGTH", c->argv[1], UINT32_MAX, &len))
         return -1;
-    if (off > UINT32_MAX || len > UINT32_MAX) {
-        cxf_cli_error(DEVCTL, "get-lsa: OFFSET and LENGTH are 32-bit fields");
-        return -1;
-    }
     cxf_put_le32(in, (uint32_t)off);
     cxf_put_le32(in + 4, (uint32_t)len);
     *in_len = 8;
     return 0;
 }
 
-int mbox_build_set_lsa(const struct mbox_call *c, struct cxf_dev *d, uint8_t *in, size_t *in_len)
+int mbox_build_set_lsa(const struct mbox_call *c, const struct mbox_env *env, uint8_t *in,
+                  size_t *in_len)
 {
-    (void)d;
+    (void)env;
     uint64_t off;
     size_t n;
-    if (want_args(c->name, c->argc, 2, 2) || mbox_arg_u64("OFFSET", c->argv[0], &off) ||
+    if (want_args(c->name, c->argc, 2, 2) ||
+        mbox_arg_u64("OFFSET", c->argv[0], UINT32_MAX, &off) ||
         mbox_arg_hex("HEXDATA", c->argv[1], in + 8, CXF_MBOX_PAYLOAD_MAX - 8, &n))
         return -1;
-    if (off > UINT32_MAX) {
-        cxf_cli_error(DEVCTL, "set-lsa: OFFSET is a 32-bit field");
-        return -1;
-    }
     cxf_put_le32(in, (uint32_t)off);
     cxf_put_le32(in + 4, 0);
     *in_len = 8 + n;
     return 0;
 }
 
-int mbox_build_poison_list(const struct mbox_call *c, struct cxf_dev *d, uint8_t *in,
-                           size_t *in_len)
+int mbox_build_poison_list(const struct mbox_call *c, const struct mbox_env *env, uint8_t *in,
+                  size_t *in_len)
 {
     uint64_t start = 0, len;
     if (want_args(c->name, c->argc, 0, 2))
         return -1;
-    if (c->argc > 0 && mbox_arg_u64("DPA", c->argv[0], &start))
+    if (c->argc > 0 && mbox_arg_u64("DPA", c->argv[0], UINT64_MAX, &start))
         return -1;
-    uint64_t ld_size = cxf_ld_size(cxf_dev_ld(d, mbox_ld));
+    uint64_t ld_size = cxf_ld_size(cxf_dev_ld(env->dev, env->ld));
     len = ld_size > start ? ld_size - start : CXF_LINE_SIZE;
-    if (c->argc > 1 && mbox_arg_u64("LENGTH", c->argv[1], &len))
+    if (c->argc > 1 && mbox_arg_u64("LENGTH", c->argv[1], UINT64_MAX, &len))
         return -1;
     if (len % CXF_LINE_SIZE) {
         cxf_cli_error(DEVCTL, "get-poison-list: LENGTH must be a multiple of 64 bytes");
@@ -114,28 +107,33 @@ int mbox_build_poison_list(const struct mbox_call *c, struct cxf_dev *d, uint8_t
     return 0;
 }
 
-int mbox_build_inject(const struct mbox_call *c, struct cxf_dev *d, uint8_t *in, size_t *in_len)
+int mbox_build_inject(const struct mbox_call *c, const struct mbox_env *env, uint8_t *in,
+                  size_t *in_len)
 {
-    (void)d;
+    (void)env;
     uint64_t dpa;
-    if (want_args(c->name, c->argc, 1, 1) || mbox_arg_u64("DPA", c->argv[0], &dpa))
+    if (want_args(c->name, c->argc, 1, 1) || mbox_arg_u64("DPA", c->argv[0], UINT64_MAX, &dpa))
         return -1;
     cxf_put_le64(in, dpa);
     *in_len = 8;
     return 0;
 }
 
-int mbox_build_clear_poison(const struct mbox_call *c, struct cxf_dev *d, uint8_t *in,
-                            size_t *in_len)
+int mbox_build_clear_poison(const struct mbox_call *c, const struct mbox_env *env, uint8_t *in,
+                  size_t *in_len)
 {
-    (void)d;
+    (void)env;
     uint64_t dpa;
-    size_t n = 0;
-    if (want_args(c->name, c->argc, 1, 2) || mbox_arg_u64("DPA", c->argv[0], &dpa))
+    size_t n = 64;
+    if (want_args(c->name, c->argc, 1, 2) || mbox_arg_u64("DPA", c->argv[0], UINT64_MAX, &dpa))
         return -1;
-    memset(in + 8, 0, 64);
+    memset(in + 8, 0, 64); /* no data given: the line is rewritten with zeros */
     if (c->argc > 1 && mbox_arg_hex("HEXDATA", c->argv[1], in + 8, 64, &n))
         return -1;
+    if (n != 64) {
+        cxf_cli_error(DEVCTL, "clear-poison: HEXDATA is the whole 64-byte line (128 hex digits)");
+        return -1;
+    }
     cxf_put_le64(in, dpa);
     *in_len = 0x48;
     return 0;
@@ -154,20 +152,20 @@ int mbox_arg_log(const char *s, uint8_t *log)
     return -1;
 }
 
-int mbox_build_get_events(const struct mbox_call *c, struct cxf_dev *d, uint8_t *in,
-                          size_t *in_len)
+int mbox_build_get_events(const struct mbox_call *c, const struct mbox_env *env, uint8_t *in,
+                  size_t *in_len)
 {
-    (void)d;
+    (void)env;
     if (want_args(c->name, c->argc, 1, 1) || mbox_arg_log(c->argv[0], &in[0]))
         return -1;
     *in_len = 1;
     return 0;
 }
 
-int mbox_build_clear_events(const struct mbox_call *c, struct cxf_dev *d, uint8_t *in,
-                            size_t *in_len)
+int mbox_build_clear_events(const struct mbox_call *c, const struct mbox_env *env, uint8_t *in,
+                  size_t *in_len)
 {
-    (void)d;
+    (void)env;
     if (want_args(c->name, c->argc, 2, 256) || mbox_arg_log(c->argv[0], &in[0]))
         return -1;
     memset(in + 1, 0, 5);
@@ -178,12 +176,8 @@ int mbox_build_clear_events(const struct mbox_call *c, struct cxf_dev *d, uint8_
     }
     for (int i = 1; i < c->argc; i++) {
         uint64_t h;
-        if (mbox_arg_u64("HANDLE", c->argv[i], &h))
+        if (mbox_arg_u64("HANDLE", c->argv[i], 0xFFFF, &h))
             return -1;
-        if (h > 0xFFFF) {
-            cxf_cli_error(DEVCTL, "HANDLE %s does not fit 16 bits", c->argv[i]);
-            return -1;
-        }
         cxf_put_le16(in + 6 + 2 * (i - 1), (uint16_t)h);
     }
     in[2] = (uint8_t)(c->argc - 1);
@@ -191,9 +185,10 @@ int mbox_build_clear_events(const struct mbox_call *c, struct cxf_dev *d, uint8_
     return 0;
 }
 
-int mbox_build_get_log(const struct mbox_call *c, struct cxf_dev *d, uint8_t *in, size_t *in_len)
+int mbox_build_get_log(const struct mbox_call *c, const struct mbox_env *env, uint8_t *in,
+                  size_t *in_len)
 {
-    (void)d;
+    (void)env;
     if (want_args(c->name, c->argc, 0, 3) || c->argc == 2) {
         if (c->argc == 2)
             cxf_cli_error(DEVCTL, "get-log: give both OFFSET and LENGTH, or neither");
@@ -205,13 +200,9 @@ int mbox_build_get_log(const struct mbox_call *c, struct cxf_dev *d, uint8_t *in
     size_t ncmds;
     cxf_dev_mbox_commands(&ncmds);
     uint64_t off = 0, len = cxf_cci_cel_size(ncmds);
-    if (c->argc == 3 &&
-        (mbox_arg_u64("OFFSET", c->argv[1], &off) || mbox_arg_u64("LENGTH", c->argv[2], &len)))
+    if (c->argc == 3 && (mbox_arg_u64("OFFSET", c->argv[1], UINT32_MAX, &off) ||
+                         mbox_arg_u64("LENGTH", c->argv[2], UINT32_MAX, &len)))
         return -1;
-    if (off > UINT32_MAX || len > UINT32_MAX) {
-        cxf_cli_error(DEVCTL, "get-log: OFFSET and LENGTH are 32-bit fields");
-        return -1;
-    }
     cxf_put_le32(in + 0x10, (uint32_t)off);
     cxf_put_le32(in + 0x14, (uint32_t)len);
     *in_len = 0x18;

@@ -10,8 +10,6 @@
 #include <stdio.h>
 #include <string.h>
 
-unsigned mbox_ld;
-
 struct tool_cmd {
     const char *name;
     mbox_build_fn build;
@@ -43,62 +41,39 @@ static const struct tool_cmd *tool_cmd(const char *name)
     return NULL;
 }
 
-struct dev_opts {
-    struct cxf_dev_config cfg;
-};
-
-static int parse_size_opt(const char *name, const char *val, uint64_t *out)
-{
-    if (cxf_parse_u64(val, true, out) == 0)
-        return 0;
-    cxf_cli_error(DEVCTL, "--%s: '%s' is not a size (e.g. 4G, 0x10000000)", name, val);
-    return -1;
-}
-
-static int parse_dev_opts(int argc, char **argv, struct dev_opts *o)
+/* Device options: the config to build and the LD to address. */
+static int parse_dev_opts(int argc, char **argv, struct cxf_dev_config *cfg, unsigned *ld)
 {
     static const struct option opts[] = {
         {"capacity", required_argument, NULL, 'c'}, {"persistent", required_argument, NULL, 'p'},
         {"lds", required_argument, NULL, 'l'},      {"ld", required_argument, NULL, 'i'},
         {"lsa", required_argument, NULL, 'a'},      {NULL, 0, NULL, 0},
     };
-    cxf_dev_config_default(&o->cfg);
-    o->cfg.name = "devctl";
+    cxf_dev_config_default(cfg);
+    cfg->name = "devctl";
     optind = 1;
     opterr = 0;
     int c;
-    uint64_t v;
-    /* "+" stops at the first non-option: the command name */
-    while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
-        switch (c) {
-        case 'c':
-            if (parse_size_opt("capacity", optarg, &o->cfg.volatile_bytes))
-                return -1;
-            break;
-        case 'p':
-            if (parse_size_opt("persistent", optarg, &o->cfg.persistent_bytes))
-                return -1;
-            break;
-        case 'l':
-        case 'i':
-        case 'a':
-            if (parse_size_opt(c == 'l' ? "lds" : c == 'i' ? "ld" : "lsa", optarg, &v))
-                return -1;
-            if (v > (c == 'a' ? (16u << 20) : 0xFFFFu)) {
-                cxf_cli_error(DEVCTL, "%s: value %s is too large", argv[optind - 1], optarg);
-                return -1;
-            }
-            if (c == 'l')
-                o->cfg.lds = (unsigned)v;
-            else if (c == 'i')
-                mbox_ld = (unsigned)v;
-            else
-                o->cfg.lsa_bytes = (uint32_t)v;
-            break;
-        default:
-            cxf_cli_error(DEVCTL, "mbox: unknown option or missing value: '%s'", argv[optind - 1]);
+    uint64_t v = 0;
+    /* "+:" stops at the first non-option (the command) and reports a
+     * missing value as ':' */
+    while ((c = getopt_long(argc, argv, "+:", opts, NULL)) != -1) {
+        int rc = -1;
+        if (c == 'c')
+            rc = cxf_cli_u64(DEVCTL, "--capacity", optarg, true, UINT64_MAX, &cfg->volatile_bytes);
+        else if (c == 'p')
+            rc = cxf_cli_u64(DEVCTL, "--persistent", optarg, true, UINT64_MAX,
+                             &cfg->persistent_bytes);
+        else if (c == 'l' && !(rc = cxf_cli_u64(DEVCTL, "--lds", optarg, false, CXF_MAX_LDS, &v)))
+            cfg->lds = (unsigned)v;
+        else if (c == 'i' && !(rc = cxf_cli_u64(DEVCTL, "--ld", optarg, false, 0xFFFF, &v)))
+            *ld = (unsigned)v;
+        else if (c == 'a' && !(rc = cxf_cli_u64(DEVCTL, "--lsa", optarg, true, 16u << 20, &v)))
+            cfg->lsa_bytes = (uint32_t)v;
+        else if (c == '?' || c == ':')
+            cxf_cli_getopt_error(DEVCTL, c, argv);
+        if (rc)
             return -1;
-        }
     }
     return optind;
 }
@@ -112,12 +87,8 @@ static int build_raw(const struct mbox_call *c, uint16_t *op, uint8_t *in, size_
         cxf_cli_error(DEVCTL, "raw takes OPCODE [HEXPAYLOAD]");
         return -1;
     }
-    if (mbox_arg_u64("OPCODE", c->argv[0], &v))
+    if (mbox_arg_u64("OPCODE", c->argv[0], 0xFFFF, &v))
         return -1;
-    if (v > 0xFFFF) {
-        cxf_cli_error(DEVCTL, "OPCODE %s does not fit 16 bits", c->argv[0]);
-        return -1;
-    }
     *op = (uint16_t)v;
     return c->argc == 2 ? mbox_arg_hex("HEXPAYLOAD", c->argv[1], in, CXF_MBOX_PAYLOAD_MAX + 1,
                                        in_len)
@@ -125,8 +96,8 @@ static int build_raw(const struct mbox_call *c, uint16_t *op, uint8_t *in, size_
 }
 
 /* Prepare one call: its opcode, input payload and output decoder. */
-static int prepare(const struct mbox_call *c, struct cxf_dev *d, uint16_t *op, uint8_t *in,
-                   size_t *in_len, mbox_decode_fn *decode)
+static int prepare(const struct mbox_call *c, const struct mbox_env *env, uint16_t *op,
+                   uint8_t *in, size_t *in_len, mbox_decode_fn *decode)
 {
     if (!strcmp(c->name, "raw")) {
         *decode = mbox_decode_hex;
@@ -142,19 +113,25 @@ static int prepare(const struct mbox_call *c, struct cxf_dev *d, uint16_t *op, u
     }
     *op = cmd->opcode;
     *decode = t->decode;
-    return t->build(c, d, in, in_len);
+    return t->build(c, env, in, in_len);
 }
 
-static struct json_object *result_json(const struct mbox_call *c, uint16_t op, uint16_t rc,
-                                       const uint8_t *out, size_t out_len, mbox_decode_fn decode)
+static struct json_object *hex16(uint16_t v)
+{
+    char buf[8];
+    snprintf(buf, sizeof(buf), "0x%04x", v);
+    return json_object_new_string(buf);
+}
+
+static struct json_object *result_json(const struct mbox_call *c, unsigned ld, uint16_t op,
+                                       uint16_t rc, const uint8_t *out, size_t out_len,
+                                       mbox_decode_fn decode)
 {
     struct json_object *j = json_object_new_object();
     json_object_object_add(j, "command", json_object_new_string(c->name));
-    char opcode[8];
-    snprintf(opcode, sizeof(opcode), "0x%04x", op);
-    json_object_object_add(j, "opcode", json_object_new_string(opcode));
-    json_object_object_add(j, "ld", json_object_new_int((int)mbox_ld));
-    json_object_object_add(j, "return-code", json_object_new_int(rc));
+    json_object_object_add(j, "opcode", hex16(op));
+    json_object_object_add(j, "ld", json_object_new_int((int)ld));
+    json_object_object_add(j, "return-code", hex16(rc));
     json_object_object_add(j, "status", json_object_new_string(cxf_mbox_rc_name(rc)));
     if (rc == CXF_RC_SUCCESS && decode && out_len)
         json_object_object_add(j, "output", decode(out, out_len));
@@ -189,52 +166,55 @@ static int split_calls(int argc, char **argv, struct mbox_call *calls, int max)
     return n ? n : -1;
 }
 
-int devctl_mbox(int argc, char **argv)
+/* Run the calls in order on one device; stop at a usage error. Returns the
+ * exit status and the results (an array). */
+static int run_calls(const struct mbox_env *env, const struct mbox_call *calls, int n,
+                     struct json_object *results)
 {
-    struct dev_opts o;
-    int first = parse_dev_opts(argc, argv, &o);
-    struct mbox_call calls[32];
-    int n = first < 0 ? -1 : split_calls(argc - first, argv + first, calls, 32);
-    if (n < 0)
-        return CXF_EXIT_USAGE;
-    struct cxf_dev *d;
-    struct cxf_err e;
-    if (cxf_dev_create(&d, &o.cfg, &e)) {
-        cxf_cli_error(DEVCTL, "%s", e.msg);
-        return CXF_EXIT_USAGE;
-    }
-    if (mbox_ld >= d->num_lds) {
-        cxf_cli_error(DEVCTL, "--ld %u: the device has %u logical device(s)", mbox_ld, d->num_lds);
-        cxf_dev_destroy(d);
-        return CXF_EXIT_USAGE;
-    }
     static uint8_t in[CXF_MBOX_PAYLOAD_MAX + 1], out[CXF_MBOX_PAYLOAD_MAX];
-    struct json_object *results = json_object_new_array();
     int status = CXF_EXIT_OK;
-    for (int i = 0; i < n && status != CXF_EXIT_USAGE; i++) {
+    for (int i = 0; i < n; i++) {
         uint16_t op = 0;
         size_t in_len = 0;
         mbox_decode_fn decode = NULL;
-        if (prepare(&calls[i], d, &op, in, &in_len, &decode)) {
-            status = CXF_EXIT_USAGE;
-            break;
-        }
+        if (prepare(&calls[i], env, &op, in, &in_len, &decode))
+            return DEVCTL_EXIT_USAGE;
         struct cxf_cci_req req = {.opcode = op, .in = in, .in_len = in_len, .out = out};
-        uint16_t rc = cxf_dev_mbox(d, mbox_ld, &req);
-        json_object_array_add(results, result_json(&calls[i], op, rc, out, req.out_len, decode));
+        uint16_t rc = cxf_dev_mbox(env->dev, env->ld, &req);
+        json_object_array_add(results,
+                              result_json(&calls[i], env->ld, op, rc, out, req.out_len, decode));
         if (rc != CXF_RC_SUCCESS)
             status = CXF_EXIT_FAIL;
     }
-    if (status != CXF_EXIT_USAGE) {
-        if (n == 1) {
-            struct json_object *one = json_object_get(json_object_array_get_idx(results, 0));
-            json_object_put(results);
-            results = one;
-        }
-        cxf_cli_print_json(results);
+    return status;
+}
+
+int devctl_mbox(int argc, char **argv)
+{
+    struct cxf_dev_config cfg;
+    struct mbox_env env = {0};
+    int first = parse_dev_opts(argc, argv, &cfg, &env.ld);
+    struct mbox_call calls[32];
+    int n = first < 0 ? -1 : split_calls(argc - first, argv + first, calls, 32);
+    if (n < 0)
+        return DEVCTL_EXIT_USAGE;
+    struct cxf_err e;
+    if (cxf_dev_create(&env.dev, &cfg, &e)) {
+        cxf_cli_error(DEVCTL, "%s", e.msg);
+        return DEVCTL_EXIT_USAGE;
+    }
+    int status = DEVCTL_EXIT_USAGE;
+    if (env.ld >= env.dev->num_lds) {
+        cxf_cli_error(DEVCTL, "--ld %u: the device has %u logical device(s) (see --lds)", env.ld,
+                      env.dev->num_lds);
     } else {
+        struct json_object *results = json_object_new_array();
+        status = run_calls(&env, calls, n, results);
+        if (status != DEVCTL_EXIT_USAGE)
+            cxf_cli_print_json(n == 1 ? json_object_get(json_object_array_get_idx(results, 0))
+                                      : json_object_get(results));
         json_object_put(results);
     }
-    cxf_dev_destroy(d);
+    cxf_dev_destroy(env.dev);
     return status;
 }

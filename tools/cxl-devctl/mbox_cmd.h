@@ -19,26 +19,39 @@ struct mbox_call {
     char **argv;
 };
 
-extern unsigned mbox_ld; /* the LD the commands address */
+/* What the commands run against. */
+struct mbox_env {
+    struct cxf_dev *dev;
+    unsigned ld;
+};
 
-typedef int (*mbox_build_fn)(const struct mbox_call *c, struct cxf_dev *d, uint8_t *in,
+typedef int (*mbox_build_fn)(const struct mbox_call *c, const struct mbox_env *env, uint8_t *in,
                              size_t *in_len);
 typedef struct json_object *(*mbox_decode_fn)(const uint8_t *out, size_t len);
 
-int mbox_arg_u64(const char *what, const char *s, uint64_t *v);
+int mbox_arg_u64(const char *what, const char *s, uint64_t max, uint64_t *v);
 int mbox_arg_hex(const char *what, const char *s, uint8_t *buf, size_t cap, size_t *len);
 int mbox_arg_log(const char *s, uint8_t *log);
 int mbox_parse_uuid(const char *s, uint8_t uuid[16]);
 
-int mbox_build_none(const struct mbox_call *c, struct cxf_dev *d, uint8_t *in, size_t *in_len);
-int mbox_build_get_lsa(const struct mbox_call *c, struct cxf_dev *d, uint8_t *in, size_t *in_len);
-int mbox_build_set_lsa(const struct mbox_call *c, struct cxf_dev *d, uint8_t *in, size_t *in_len);
-int mbox_build_poison_list(const struct mbox_call *c, struct cxf_dev *d, uint8_t *in, size_t *in_len);
-int mbox_build_inject(const struct mbox_call *c, struct cxf_dev *d, uint8_t *in, size_t *in_len);
-int mbox_build_clear_poison(const struct mbox_call *c, struct cxf_dev *d, uint8_t *in, size_t *in_len);
-int mbox_build_get_events(const struct mbox_call *c, struct cxf_dev *d, uint8_t *in, size_t *in_len);
-int mbox_build_clear_events(const struct mbox_call *c, struct cxf_dev *d, uint8_t *in, size_t *in_len);
-int mbox_build_get_log(const struct mbox_call *c, struct cxf_dev *d, uint8_t *in, size_t *in_len);
+int mbox_build_none(const struct mbox_call *c, const struct mbox_env *env, uint8_t *in,
+                  size_t *in_len);
+int mbox_build_get_lsa(const struct mbox_call *c, const struct mbox_env *env, uint8_t *in,
+                  size_t *in_len);
+int mbox_build_set_lsa(const struct mbox_call *c, const struct mbox_env *env, uint8_t *in,
+                  size_t *in_len);
+int mbox_build_poison_list(const struct mbox_call *c, const struct mbox_env *env, uint8_t *in,
+                  size_t *in_len);
+int mbox_build_inject(const struct mbox_call *c, const struct mbox_env *env, uint8_t *in,
+                  size_t *in_len);
+int mbox_build_clear_poison(const struct mbox_call *c, const struct mbox_env *env, uint8_t *in,
+                  size_t *in_len);
+int mbox_build_get_events(const struct mbox_call *c, const struct mbox_env *env, uint8_t *in,
+                  size_t *in_len);
+int mbox_build_clear_events(const struct mbox_call *c, const struct mbox_env *env, uint8_t *in,
+                  size_t *in_len);
+int mbox_build_get_log(const struct mbox_call *c, const struct mbox_env *env, uint8_t *in,
+                  size_t *in_len);
 
 struct json_object *mbox_decode_identify(const uint8_t *o, size_t len);
 struct json_object *mbox_decode_partition(const uint8_t *o, size_t len);
