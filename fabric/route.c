@@ -1,0 +1,166 @@
+/*
+ * fabric/route.c - where a (node, HPA) goes: local DRAM, a type-3 LD through
+ * the host bridge, root port, switch and downstream port, or another node's
+ * DRAM through the two memory bridges.
+ *
+ * Each level decodes the way the hardware does: the CFMWS window picks the
+ * host bridge by modulo arithmetic (CXL 3.0 9.18.1.3), the host bridge's and
+ * the USP's HDM decoders pick the root port and the vPPB (8.2.4.19), the
+ * vPPB binding names the downstream port and LD, and the LD's endpoint
+ * decoder gives the DPA. A decoder that disagrees with the level above
+ * (misprogramming) is reported, not papered over.
+ */
+#include "fabric.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+static void add_link(struct cxf_route *r, struct cxf_link *l)
+{
+    r->link[r->nlinks++] = l;
+}
+
+static int links_up(const struct cxf_route *r)
+{
+    for (unsigned i = 0; i < r->nlinks; i++)
+        if (r->link[i]->down)
+            return -ENOLINK;
+    return 0;
+}
+
+static void route_local(struct cxf_host *h, uint64_t hpa, struct cxf_route *r)
+{
+    r->kind = CXF_TGT_DRAM;
+    r->node = h->id;
+    r->dram_offset = hpa;
+    r->host_ptr = h->dram.base + hpa;
+    r->contiguous = h->dram_size - hpa;
+    snprintf(r->path, sizeof(r->path), "%s > dram", h->name);
+}
+
+/* The host's bridge window maps the fabric address space one to one; the
+ * fabric address names (exporting node, offset in its export). */
+static int route_bridge(struct cxf_fabric *f, struct cxf_host *src, uint64_t hpa,
+                        struct cxf_route *r)
+{
+    uint64_t fa = hpa - src->bridge.window_base;
+    for (unsigned i = 0; i < f->nhosts; i++) {
+        struct cxf_host *dst = &f->host[i];
+        struct cxf_bridge *b = &dst->bridge;
+        if (!b->present || fa < b->fabric_base || fa - b->fabric_base >= b->export_size)
+            continue;
+        if (dst == src)
+            return -ELOOP; /* a node reaches its own DRAM directly */
+        if (dst->failed)
+            return -EHOSTDOWN;
+        uint64_t in_export = fa - b->fabric_base;
+        r->kind = CXF_TGT_DRAM;
+        r->remote = true;
+        r->node = i;
+        r->dram_offset = b->export_offset + in_export;
+        r->host_ptr = dst->dram.base + r->dram_offset;
+        r->contiguous = b->export_size - in_export;
+        add_link(r, &src->bridge.host_link);
+        add_link(r, &f->port[src->bridge.switch_port].link);
+        add_link(r, &f->port[b->switch_port].link);
+        add_link(r, &b->host_link);
+        r->hop_ns = f->timing.host_port_ns + 2 * f->timing.bridge_ns + f->timing.switch_ns;
+        r->hops = 4;
+        snprintf(r->path, sizeof(r->path), "%s > bridge > %s > %s.bridge > %s.dram", src->name,
+                 f->switch_name, dst->name, dst->name);
+        return links_up(r);
+    }
+    return -ENOENT;
+}
+
+/* Bytes from `hpa` that stay on the same device and DPA run: to the end of
+ * the endpoint granule (or decoder, when not interleaved). */
+static uint64_t endpoint_run(const struct cxf_hdm_decoder *d, uint64_t hpa)
+{
+    uint64_t off = hpa - d->prog.base;
+    if (d->prog.ways == 1)
+        return d->prog.size - off;
+    return d->prog.granularity - off % d->prog.granularity;
+}
+
+/* LD hop: endpoint decode, then LD-relative DPA to device DPA. */
+static int route_ld(struct cxf_fabric *f, struct cxf_dev *d, unsigned ld, uint64_t hpa,
+                    struct cxf_route *r)
+{
+    struct cxf_hdm_hit hit;
+    int rc = cxf_hdm_decode(&d->ld[ld].hdm, hpa, &hit);
+    if (rc)
+        return rc == -ENOENT ? -ENOENT : -EXDEV;
+    uint64_t run = endpoint_run(&d->ld[ld].hdm.dec[hit.decoder], hpa);
+    /* the run may cross from the LD's first range into its second */
+    while (run && cxf_dev_ld_dpa(d, ld, hit.dpa, run, &r->dpa))
+        run = run > CXF_LINE_SIZE ? run / 2 : 0;
+    if (!run)
+        return -EXDEV;
+    r->kind = CXF_TGT_DEVICE;
+    r->dev = d;
+    r->ld = ld;
+    r->host_ptr = cxf_dev_mem(d, r->dpa);
+    r->contiguous = run;
+    uint64_t page_left = CXF_PAGE_SIZE - hpa % CXF_PAGE_SIZE;
+    r->has_poison = cxf_poison_test(&d->poison, r->dpa, run < page_left ? run : page_left);
+    (void)f;
+    return 0;
+}
+
+static int route_window(struct cxf_fabric *f, struct cxf_host *h, const struct cxf_window *w,
+                        uint64_t hpa, struct cxf_route *r)
+{
+    unsigned way = cxf_il_position(hpa - w->base, w->ways, w->granularity);
+    struct cxf_host_bridge *hb = &h->hb[w->targets[way]];
+    struct cxf_hdm_hit hit;
+    if (cxf_hdm_decode(&hb->hdm, hpa, &hit) || hit.target >= hb->nrps ||
+        hb->rp[hit.target].switch_port < 0)
+        return -ENOENT;
+    unsigned rp = hit.target;
+    struct cxf_switch_port *usp = &f->port[hb->rp[rp].switch_port];
+    struct cxf_vcs *vcs = &f->vcs[usp->vcs];
+    if (cxf_hdm_decode(&vcs->hdm, hpa, &hit) || hit.target >= vcs->nvppbs)
+        return -ENOENT;
+    unsigned vppb = hit.target;
+    const struct cxf_vppb *v = &vcs->vppb[vppb];
+    if (v->status == CXF_VPPB_UNBOUND || v->status == CXF_VPPB_IN_PROGRESS)
+        return -ENXIO;
+    struct cxf_switch_port *dsp = &f->port[v->port];
+    unsigned ld = v->ld == CXF_LD_FM_OWNED ? 0 : v->ld;
+    int rc = route_ld(f, dsp->dev, ld, hpa, r);
+    if (rc)
+        return rc;
+    add_link(r, &usp->link);
+    add_link(r, &dsp->link);
+    r->hop_ns = f->timing.host_port_ns + f->timing.switch_ns + f->timing.device_port_ns;
+    r->hops = 3;
+    snprintf(r->path, sizeof(r->path), "%s > %s > hb%u > rp%u > %s > vppb%u > %s.ld%u", h->name,
+             w->name, hb->id, rp, f->switch_name, vppb, dsp->dev->name, ld);
+    return links_up(r);
+}
+
+int cxf_fabric_route(struct cxf_fabric *f, unsigned node, uint64_t hpa, struct cxf_route *r)
+{
+    memset(r, 0, sizeof(*r));
+    r->generation = f->generation;
+    if (node >= f->nhosts)
+        return -ENOENT;
+    struct cxf_host *h = &f->host[node];
+    if (h->failed)
+        return -EHOSTDOWN;
+    if (hpa < h->dram_size) {
+        route_local(h, hpa, r);
+        return 0;
+    }
+    const struct cxf_bridge *b = &h->bridge;
+    if (b->present && hpa >= b->window_base && hpa - b->window_base < b->window_size)
+        return route_bridge(f, h, hpa, r);
+    for (unsigned i = 0; i < h->nwindows; i++) {
+        const struct cxf_window *w = &h->win[i];
+        if (hpa >= w->base && hpa - w->base < w->size)
+            return route_window(f, h, w, hpa, r);
+    }
+    return -ENOENT;
+}
