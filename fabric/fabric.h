@@ -191,6 +191,8 @@ struct cxf_fabric {
     unsigned ndevs;
     struct cxf_dev *dev[CXF_MAX_DEVICES];
     struct cxf_region *region[CXF_MAX_REGIONS];
+    struct cxf_path **paths;      /* interned, see struct cxf_path */
+    unsigned npaths;
     uint64_t fabric_space;        /* size of the bridges' fabric address space */
     struct {                      /* the FM API's last background operation */
         bool valid;
@@ -314,6 +316,10 @@ struct cxf_region_req {
  * valid interleave order automatically. */
 int cxf_region_create(struct cxf_fabric *f, const struct cxf_region_req *req,
                       struct cxf_region **out, struct cxf_err *e);
+/* The HPA at which `host` reaches device-wide DPA `dpa` of `dev` through one
+ * of its regions; -ENOENT when no region of the host maps it. */
+int cxf_region_hpa(const struct cxf_fabric *f, unsigned host, const struct cxf_dev *dev,
+                   uint64_t dpa, uint64_t *hpa);
 /* Uncommit the region's decoders (top down) and forget it. */
 int cxf_region_destroy(struct cxf_fabric *f, struct cxf_region *r, struct cxf_err *e);
 
@@ -325,6 +331,21 @@ enum cxf_target_kind {
     CXF_TGT_DEVICE,    /* a type-3 device LD through the switch */
 };
 
+/* What an access costs on its way: the links, the hops and the media. The
+ * same for every address that goes the same way, so the fabric interns one
+ * per distinct path and callers keep pointers to it (valid for the fabric's
+ * life). */
+struct cxf_path {
+    enum cxf_target_kind kind;
+    unsigned nlinks;
+    struct cxf_link *link[CXF_MAX_LINKS]; /* host outwards */
+    uint32_t hop_ns;           /* pipeline latency of every hop, round trip */
+    unsigned hops;             /* hops on the path (for humans and tests) */
+    bool remote;               /* DRAM of another node, through the bridges */
+    struct cxf_dev *dev;       /* DEVICE: the media */
+    struct cxf_host *host;     /* DRAM: the media */
+};
+
 /* Where an address goes and what it costs: computed once per page by the
  * fabric and cached by the caller until `generation` changes. */
 struct cxf_route {
@@ -332,10 +353,7 @@ struct cxf_route {
     uint64_t generation;
     uint8_t *host_ptr;         /* the bytes at the routed address */
     uint64_t contiguous;       /* bytes from host_ptr that route the same way */
-    unsigned nlinks;
-    struct cxf_link *link[CXF_MAX_LINKS]; /* host outwards */
-    uint32_t hop_ns;           /* pipeline latency of every hop, round trip */
-    unsigned hops;             /* hops on the path (for humans and tests) */
+    const struct cxf_path *path;
     bool remote;               /* DRAM of another node, through the bridges */
     unsigned node;             /* DRAM: whose */
     uint64_t dram_offset;      /* DRAM: offset in that node's DRAM */
@@ -343,7 +361,7 @@ struct cxf_route {
     unsigned ld;
     uint64_t dpa;              /* DEVICE: device-wide DPA */
     bool has_poison;           /* a poisoned line lies in this page's contiguous bytes */
-    char path[160];            /* "node1 > rp0 > sw0 > vppb1 > pool0.ld1" */
+    char desc[160];            /* "node1 > node1-cxl > hb0 > rp0 > sw0 > vppb1 > pool0.ld1" */
 };
 
 /* Route (node, hpa). 0 or: -ENOENT no window/decoder claims the address,
@@ -352,12 +370,14 @@ struct cxf_route {
  * decoders disagree: a programming error). */
 int cxf_fabric_route(struct cxf_fabric *f, unsigned node, uint64_t hpa, struct cxf_route *r);
 
-/* Charge one access of `bytes` issued at `now` along a route: request down,
+/* Charge one access of `bytes` issued at `now` along a path: request down,
  * media, response up, with link queueing. Returns the completion time. */
-cxf_time_t cxf_route_charge(struct cxf_fabric *f, const struct cxf_route *r, cxf_time_t now,
-                            uint32_t bytes, bool write);
-/* The unloaded cost of a 64-byte read on the route (no queueing). */
-cxf_time_t cxf_route_idle_read_ns(const struct cxf_fabric *f, const struct cxf_route *r);
+cxf_time_t cxf_path_charge(const struct cxf_fabric *f, const struct cxf_path *p, cxf_time_t now,
+                           uint32_t bytes, bool write);
+/* The unloaded cost of a 64-byte read on the path (no queueing). */
+cxf_time_t cxf_path_idle_read_ns(const struct cxf_fabric *f, const struct cxf_path *p);
+/* Any link of the path down? */
+bool cxf_path_up(const struct cxf_path *p);
 
 /* CXL.mem transactions (CXL 3.0 3.3): M2S Req MemRd answered by S2M DRS
  * MemData, M2S RwD MemWr answered by S2M NDR Cmp. */

@@ -466,3 +466,27 @@ int cxf_region_destroy(struct cxf_fabric *f, struct cxf_region *r, struct cxf_er
     free(r);
     return 0;
 }
+
+int cxf_region_hpa(const struct cxf_fabric *f, unsigned host, const struct cxf_dev *dev,
+                   uint64_t dpa, uint64_t *hpa)
+{
+    unsigned ld;
+    uint64_t ld_dpa;
+    if (cxf_dev_dpa_owner(dev, dpa, &ld, &ld_dpa))
+        return -ENOENT;
+    for (unsigned i = 0; i < CXF_MAX_REGIONS; i++) {
+        const struct cxf_region *r = f->region[i];
+        if (!r || r->host != host)
+            continue;
+        for (unsigned p = 0; p < r->ways; p++) {
+            const struct cxf_region_target *t = &r->target[p];
+            const struct cxf_hdm_decoder *d = &t->dev->ld[t->ld].hdm.dec[t->decoder];
+            if (t->dev != dev || t->ld != ld || !d->committed || ld_dpa < d->dpa_base ||
+                ld_dpa - d->dpa_base >= d->dpa_size)
+                continue;
+            *hpa = r->base + cxf_il_hpa_offset(ld_dpa - d->dpa_base, p, r->ways, r->granularity);
+            return 0;
+        }
+    }
+    return -ENOENT;
+}

@@ -14,29 +14,73 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
-static void add_link(struct cxf_route *r, struct cxf_link *l)
+static void add_link(struct cxf_path *p, struct cxf_link *l)
 {
-    r->link[r->nlinks++] = l;
+    p->link[p->nlinks++] = l;
 }
 
-static int links_up(const struct cxf_route *r)
+bool cxf_path_up(const struct cxf_path *p)
 {
-    for (unsigned i = 0; i < r->nlinks; i++)
-        if (r->link[i]->down)
-            return -ENOLINK;
-    return 0;
+    for (unsigned i = 0; i < p->nlinks; i++)
+        if (p->link[i]->down)
+            return false;
+    return true;
 }
 
-static void route_local(struct cxf_host *h, uint64_t hpa, struct cxf_route *r)
+static bool same_path(const struct cxf_path *a, const struct cxf_path *b)
+{
+    if (a->kind != b->kind || a->nlinks != b->nlinks || a->hop_ns != b->hop_ns ||
+        a->dev != b->dev || a->host != b->host)
+        return false;
+    for (unsigned i = 0; i < a->nlinks; i++)
+        if (a->link[i] != b->link[i])
+            return false;
+    return true;
+}
+
+/* The fabric's one copy of path p (a few dozen exist in any topology). */
+static const struct cxf_path *intern(struct cxf_fabric *f, const struct cxf_path *p)
+{
+    for (unsigned i = 0; i < f->npaths; i++)
+        if (same_path(f->paths[i], p))
+            return f->paths[i];
+    struct cxf_path *copy = malloc(sizeof(*copy));
+    struct cxf_path **grown = realloc(f->paths, (f->npaths + 1) * sizeof(*grown));
+    if (!copy || !grown) {
+        free(copy);
+        if (grown)
+            f->paths = grown;
+        return NULL;
+    }
+    *copy = *p;
+    f->paths = grown;
+    f->paths[f->npaths++] = copy;
+    return copy;
+}
+
+/* Finish a route: intern its path, and fail if a link on it is down. */
+static int set_path(struct cxf_fabric *f, struct cxf_route *r, const struct cxf_path *p)
+{
+    r->path = intern(f, p);
+    if (!r->path)
+        return -ENOMEM;
+    return cxf_path_up(p) ? 0 : -ENOLINK;
+}
+
+static int route_local(struct cxf_fabric *f, struct cxf_host *h, uint64_t hpa,
+                       struct cxf_route *r)
 {
     r->kind = CXF_TGT_DRAM;
     r->node = h->id;
     r->dram_offset = hpa;
     r->host_ptr = h->dram.base + hpa;
     r->contiguous = h->dram_size - hpa;
-    snprintf(r->path, sizeof(r->path), "%s > dram", h->name);
+    snprintf(r->desc, sizeof(r->desc), "%s > dram", h->name);
+    struct cxf_path p = {.kind = CXF_TGT_DRAM, .host = h};
+    return set_path(f, r, &p);
 }
 
 /* The host's bridge window maps the fabric address space one to one; the
@@ -61,15 +105,15 @@ static int route_bridge(struct cxf_fabric *f, struct cxf_host *src, uint64_t hpa
         r->dram_offset = b->export_offset + in_export;
         r->host_ptr = dst->dram.base + r->dram_offset;
         r->contiguous = b->export_size - in_export;
-        add_link(r, &src->bridge.host_link);
-        add_link(r, &f->port[src->bridge.switch_port].link);
-        add_link(r, &f->port[b->switch_port].link);
-        add_link(r, &b->host_link);
-        r->hop_ns = f->timing.host_port_ns + 2 * f->timing.bridge_ns + f->timing.switch_ns;
-        r->hops = 4;
-        snprintf(r->path, sizeof(r->path), "%s > bridge > %s > %s.bridge > %s.dram", src->name,
+        struct cxf_path p = {.kind = CXF_TGT_DRAM, .remote = true, .host = dst, .hops = 4};
+        add_link(&p, &src->bridge.host_link);
+        add_link(&p, &f->port[src->bridge.switch_port].link);
+        add_link(&p, &f->port[b->switch_port].link);
+        add_link(&p, &b->host_link);
+        p.hop_ns = f->timing.host_port_ns + 2 * f->timing.bridge_ns + f->timing.switch_ns;
+        snprintf(r->desc, sizeof(r->desc), "%s > bridge > %s > %s.bridge > %s.dram", src->name,
                  f->switch_name, dst->name, dst->name);
-        return links_up(r);
+        return set_path(f, r, &p);
     }
     return -ENOENT;
 }
@@ -85,8 +129,7 @@ static uint64_t endpoint_run(const struct cxf_hdm_decoder *d, uint64_t hpa)
 }
 
 /* LD hop: endpoint decode, then LD-relative DPA to device DPA. */
-static int route_ld(struct cxf_fabric *f, struct cxf_dev *d, unsigned ld, uint64_t hpa,
-                    struct cxf_route *r)
+static int route_ld(struct cxf_dev *d, unsigned ld, uint64_t hpa, struct cxf_route *r)
 {
     struct cxf_hdm_hit hit;
     int rc = cxf_hdm_decode(&d->ld[ld].hdm, hpa, &hit);
@@ -105,7 +148,6 @@ static int route_ld(struct cxf_fabric *f, struct cxf_dev *d, unsigned ld, uint64
     r->contiguous = run;
     uint64_t page_left = CXF_PAGE_SIZE - hpa % CXF_PAGE_SIZE;
     r->has_poison = cxf_poison_test(&d->poison, r->dpa, run < page_left ? run : page_left);
-    (void)f;
     return 0;
 }
 
@@ -129,16 +171,16 @@ static int route_window(struct cxf_fabric *f, struct cxf_host *h, const struct c
         return -ENXIO;
     struct cxf_switch_port *dsp = &f->port[v->port];
     unsigned ld = v->ld == CXF_LD_FM_OWNED ? 0 : v->ld;
-    int rc = route_ld(f, dsp->dev, ld, hpa, r);
+    int rc = route_ld(dsp->dev, ld, hpa, r);
     if (rc)
         return rc;
-    add_link(r, &usp->link);
-    add_link(r, &dsp->link);
-    r->hop_ns = f->timing.host_port_ns + f->timing.switch_ns + f->timing.device_port_ns;
-    r->hops = 3;
-    snprintf(r->path, sizeof(r->path), "%s > %s > hb%u > rp%u > %s > vppb%u > %s.ld%u", h->name,
+    struct cxf_path p = {.kind = CXF_TGT_DEVICE, .dev = dsp->dev, .hops = 3};
+    add_link(&p, &usp->link);
+    add_link(&p, &dsp->link);
+    p.hop_ns = f->timing.host_port_ns + f->timing.switch_ns + f->timing.device_port_ns;
+    snprintf(r->desc, sizeof(r->desc), "%s > %s > hb%u > rp%u > %s > vppb%u > %s.ld%u", h->name,
              w->name, hb->id, rp, f->switch_name, vppb, dsp->dev->name, ld);
-    return links_up(r);
+    return set_path(f, r, &p);
 }
 
 int cxf_fabric_route(struct cxf_fabric *f, unsigned node, uint64_t hpa, struct cxf_route *r)
@@ -150,10 +192,8 @@ int cxf_fabric_route(struct cxf_fabric *f, unsigned node, uint64_t hpa, struct c
     struct cxf_host *h = &f->host[node];
     if (h->failed)
         return -EHOSTDOWN;
-    if (hpa < h->dram_size) {
-        route_local(h, hpa, r);
-        return 0;
-    }
+    if (hpa < h->dram_size)
+        return route_local(f, h, hpa, r);
     const struct cxf_bridge *b = &h->bridge;
     if (b->present && hpa >= b->window_base && hpa - b->window_base < b->window_size)
         return route_bridge(f, h, hpa, r);

@@ -45,6 +45,9 @@ void cxf_fabric_free(struct cxf_fabric *f)
         return;
     for (unsigned i = 0; i < CXF_MAX_REGIONS; i++)
         free(f->region[i]);
+    for (unsigned i = 0; i < f->npaths; i++)
+        free(f->paths[i]);
+    free(f->paths);
     for (unsigned i = 0; i < f->ndevs; i++)
         cxf_dev_destroy(f->dev[i]);
     for (unsigned i = 0; i < f->nhosts; i++)

@@ -25,12 +25,12 @@ static cxf_time_t max_t(cxf_time_t a, cxf_time_t b)
 
 /* Move `bytes` across links in order (step +1 host outwards, -1 back) from
  * `ready`; returns when the tail arrives at the far end. */
-static cxf_time_t traverse(const struct cxf_route *r, enum cxf_dir dir, uint64_t bytes,
+static cxf_time_t traverse(const struct cxf_path *p, enum cxf_dir dir, uint64_t bytes,
                            cxf_time_t ready)
 {
     cxf_time_t head = ready, tail = ready;
-    for (unsigned k = 0; k < r->nlinks; k++) {
-        struct cxf_link *l = r->link[dir == CXF_DIR_DOWN ? k : r->nlinks - 1 - k];
+    for (unsigned k = 0; k < p->nlinks; k++) {
+        struct cxf_link *l = p->link[dir == CXF_DIR_DOWN ? k : p->nlinks - 1 - k];
         cxf_time_t end;
         cxf_time_t start = cxf_queue_reserve(&l->q[dir], head, bytes, &end);
         tail = max_t(end, tail) + l->flight_ns;
@@ -39,50 +39,48 @@ static cxf_time_t traverse(const struct cxf_route *r, enum cxf_dir dir, uint64_t
     return tail;
 }
 
-static cxf_time_t media(struct cxf_fabric *f, const struct cxf_route *r, cxf_time_t at,
-                        uint64_t bytes, bool write)
+static cxf_time_t media(const struct cxf_path *p, cxf_time_t at, uint64_t bytes, bool write)
 {
-    if (r->kind == CXF_TGT_DEVICE)
-        return cxf_dev_media_access(r->dev, at, bytes, write);
-    struct cxf_host *h = &f->host[r->node];
+    if (p->kind == CXF_TGT_DEVICE)
+        return cxf_dev_media_access(p->dev, at, bytes, write);
+    struct cxf_host *h = p->host;
     cxf_time_t end;
     cxf_queue_reserve(&h->dram_q, at, bytes, &end);
     return end + h->dram_ns;
 }
 
-cxf_time_t cxf_route_charge(struct cxf_fabric *f, const struct cxf_route *r, cxf_time_t now,
-                            uint32_t bytes, bool write)
+cxf_time_t cxf_path_charge(const struct cxf_fabric *f, const struct cxf_path *p, cxf_time_t now,
+                           uint32_t bytes, bool write)
 {
     uint64_t lines = (bytes + CXF_LINE_SIZE - 1) / CXF_LINE_SIZE;
     uint64_t msgs = lines * f->timing.header_bytes;
-    uint32_t down_ns = r->hop_ns / 2;
-    cxf_time_t t = traverse(r, CXF_DIR_DOWN, write ? bytes : msgs, now + down_ns);
-    t = media(f, r, t, bytes, write);
-    t = traverse(r, CXF_DIR_UP, write ? msgs : bytes, t);
-    return t + (r->hop_ns - down_ns);
+    uint32_t down_ns = p->hop_ns / 2;
+    cxf_time_t t = traverse(p, CXF_DIR_DOWN, write ? bytes : msgs, now + down_ns);
+    t = media(p, t, bytes, write);
+    t = traverse(p, CXF_DIR_UP, write ? msgs : bytes, t);
+    return t + (p->hop_ns - down_ns);
 }
 
 /* Serialisation of `bytes` on the route's slowest link in one direction. */
-static cxf_time_t bottleneck(const struct cxf_route *r, enum cxf_dir dir, uint64_t bytes)
+static cxf_time_t bottleneck(const struct cxf_path *p, enum cxf_dir dir, uint64_t bytes)
 {
     cxf_time_t worst = 0;
-    for (unsigned k = 0; k < r->nlinks; k++)
-        worst = max_t(worst, cxf_queue_duration(r->link[k]->q[dir].bytes_per_sec, bytes));
+    for (unsigned k = 0; k < p->nlinks; k++)
+        worst = max_t(worst, cxf_queue_duration(p->link[k]->q[dir].bytes_per_sec, bytes));
     return worst;
 }
 
-cxf_time_t cxf_route_idle_read_ns(const struct cxf_fabric *f, const struct cxf_route *r)
+cxf_time_t cxf_path_idle_read_ns(const struct cxf_fabric *f, const struct cxf_path *p)
 {
-    cxf_time_t t = r->hop_ns;
-    for (unsigned k = 0; k < r->nlinks; k++)
-        t += 2 * r->link[k]->flight_ns;
-    t += bottleneck(r, CXF_DIR_DOWN, f->timing.header_bytes);
-    t += bottleneck(r, CXF_DIR_UP, CXF_LINE_SIZE);
-    if (r->kind == CXF_TGT_DEVICE)
-        t += r->dev->timing.read_ns + cxf_queue_duration(r->dev->media.bytes_per_sec, CXF_LINE_SIZE);
+    cxf_time_t t = p->hop_ns;
+    for (unsigned k = 0; k < p->nlinks; k++)
+        t += 2 * p->link[k]->flight_ns;
+    t += bottleneck(p, CXF_DIR_DOWN, f->timing.header_bytes);
+    t += bottleneck(p, CXF_DIR_UP, CXF_LINE_SIZE);
+    if (p->kind == CXF_TGT_DEVICE)
+        t += p->dev->timing.read_ns + cxf_queue_duration(p->dev->media.bytes_per_sec, CXF_LINE_SIZE);
     else
-        t += f->host[r->node].dram_ns +
-             cxf_queue_duration(f->host[r->node].dram_q.bytes_per_sec, CXF_LINE_SIZE);
+        t += p->host->dram_ns + cxf_queue_duration(p->host->dram_q.bytes_per_sec, CXF_LINE_SIZE);
     return t;
 }
 
@@ -160,7 +158,7 @@ int cxf_fabric_mem(struct cxf_fabric *f, unsigned node, struct cxf_xact *x, cxf_
     for (unsigned i = 0; i < n; i++) {
         if ((rc = move_chunk(&c[i], x)))
             return x->status = rc;
-        x->done = max_t(x->done, cxf_route_charge(f, &c[i].r, now, (uint32_t)c[i].len, write));
+        x->done = max_t(x->done, cxf_path_charge(f, c[i].r.path, now, (uint32_t)c[i].len, write));
     }
     x->resp = write ? CXF_S2M_NDR_CMP : CXF_S2M_DRS_MEMDATA;
     return x->status = 0;

@@ -31,7 +31,7 @@ static void check_every_granule(struct cxf_fabric *f, const struct cxf_region *r
         assert_ptr_equal(rt.dev, t->dev);
         assert_int_equal(rt.dpa, dpa_base + (g / r->ways) * r->granularity + in);
         assert_int_equal(rt.contiguous, r->granularity - in);
-        assert_int_equal(rt.nlinks, 2);
+        assert_int_equal(rt.path->nlinks, 2);
         uint64_t slot = (rt.dpa - dpa_base) / r->granularity;
         assert_int_equal(seen[pos][slot], 0);
         seen[pos][slot] = 1;
@@ -123,6 +123,17 @@ static void test_patterns_land_in_device_backing(void **state)
     uint64_t pages = r->size / CXF_PAGE_SIZE;
     struct cxf_rng rng;
     cxf_rng_seed(&rng, 77, 0);
+    /* the reverse map agrees with routing for every target */
+    for (unsigned t = 0; t < 4; t++) {
+        struct cxf_route rt;
+        uint64_t hpa, dpa = r->target[t].dev->ld[0].hdm.dec[0].dpa_base + 5 * 256 + 8;
+        assert_int_equal(cxf_region_hpa(f, 0, r->target[t].dev, dpa, &hpa), 0);
+        assert_int_equal(cxf_fabric_route(f, 0, hpa, &rt), 0);
+        assert_ptr_equal(rt.dev, r->target[t].dev);
+        assert_int_equal(rt.dpa, dpa);
+    }
+    uint64_t none;
+    assert_int_equal(cxf_region_hpa(f, 0, r->target[0].dev, 900 * FX_MB, &none), -ENOENT);
     for (uint64_t p = 0; p < 16; p++) {
         check_pattern(f, r, p, 0x1111);
         check_pattern(f, r, pages - 1 - p, 0x2222);
@@ -173,7 +184,7 @@ static void test_bridge_forwarding(void **state)
     assert_true(rt.remote);
     assert_int_equal(rt.node, 1);
     assert_int_equal(rt.dram_offset, 0x1000);
-    assert_int_equal(rt.nlinks, 4);
+    assert_int_equal(rt.path->nlinks, 4);
     /* own export through own bridge, beyond the exports, unknown pairs */
     assert_int_equal(cxf_fabric_route(f, 0, FX_BRIDGE_BASE + 0x1000, &rt), -ELOOP);
     assert_int_equal(cxf_bridge_hpa(f, 0, 0, 0, &hpa), -ENOENT);

@@ -64,7 +64,7 @@ static void test_unloaded_reads_equal_sum_of_hops(void **state)
     assert_int_equal(got, expect);
     struct cxf_route rt;
     assert_int_equal(cxf_fabric_route(f, 0, r->base, &rt), 0);
-    assert_int_equal(cxf_route_idle_read_ns(f, &rt), expect);
+    assert_int_equal(cxf_path_idle_read_ns(f, rt.path), expect);
     /* the calibrated figures give ~275 ns for a switched pool read */
     assert_true(got > 250 && got < 300);
 
@@ -73,10 +73,10 @@ static void test_unloaded_reads_equal_sum_of_hops(void **state)
     assert_int_equal(cxf_bridge_hpa(f, 1, 0, 0x2000, &hpa), 0);
     assert_int_equal(cxf_fabric_route(f, 1, hpa, &rt), 0);
     uint64_t flights = 0, down = 0, up = 0;
-    for (unsigned i = 0; i < rt.nlinks; i++) {
-        flights += 2 * rt.link[i]->flight_ns;
-        down = max_u(down, ser(rt.link[i]->q[0].bytes_per_sec, t->header_bytes));
-        up = max_u(up, ser(rt.link[i]->q[1].bytes_per_sec, 64));
+    for (unsigned i = 0; i < rt.path->nlinks; i++) {
+        flights += 2 * rt.path->link[i]->flight_ns;
+        down = max_u(down, ser(rt.path->link[i]->q[0].bytes_per_sec, t->header_bytes));
+        up = max_u(up, ser(rt.path->link[i]->q[1].bytes_per_sec, 64));
     }
     expect = t->host_port_ns + 2 * t->bridge_ns + t->switch_ns + flights + down + up +
              t->dram_ns + ser(t->dram_bandwidth, 64);
@@ -95,8 +95,8 @@ static void test_concurrent_pages_respect_link_bandwidth(void **state)
     assert_int_equal(cxf_bridge_hpa(f, 1, 0, 0, &hpa), 0);
     assert_int_equal(cxf_fabric_route(f, 1, hpa, &rt), 0);
     uint64_t bw = UINT64_MAX;
-    for (unsigned i = 0; i < rt.nlinks; i++)
-        bw = rt.link[i]->q[1].bytes_per_sec < bw ? rt.link[i]->q[1].bytes_per_sec : bw;
+    for (unsigned i = 0; i < rt.path->nlinks; i++)
+        bw = rt.path->link[i]->q[1].bytes_per_sec < bw ? rt.path->link[i]->q[1].bytes_per_sec : bw;
     static uint8_t page[4096];
     cxf_time_t done[N], now = 5000;
     for (int i = 0; i < N; i++) {
@@ -118,7 +118,7 @@ static void test_concurrent_pages_respect_link_bandwidth(void **state)
     cxf_time_t idle = done[0] - now;
     assert_true(done[N - 1] - now >= idle + (N - 1) * (page_ns - 1));
     /* the link counted every byte */
-    assert_int_equal(rt.link[0]->q[1].bytes, (uint64_t)N * 4096);
+    assert_int_equal(rt.path->link[0]->q[1].bytes, (uint64_t)N * 4096);
     cxf_fabric_free(f);
 }
 

@@ -52,7 +52,7 @@ static double cached_rate(struct cxf_fabric *f, uint64_t base, int n)
             page = hpa / 4096;
         }
         memcpy(line, r.host_ptr + hpa % 4096, 64);
-        cxf_route_charge(f, &r, (cxf_time_t)i * 300, 64, false);
+        cxf_path_charge(f, r.path, (cxf_time_t)i * 300, 64, false);
         sum += line[0];
     }
     bench_sink(sum);
@@ -97,11 +97,11 @@ static void idle_latencies(struct cxf_fabric *f, uint64_t pool)
     uint64_t remote;
     cxf_bridge_hpa(f, 1, 0, 0, &remote);
     cxf_fabric_route(f, 0, 0, &r);
-    bench_print("model_idle_read_local_dram", (double)cxf_route_idle_read_ns(f, &r), "ns");
+    bench_print("model_idle_read_local_dram", (double)cxf_path_idle_read_ns(f, r.path), "ns");
     cxf_fabric_route(f, 0, pool, &r);
-    bench_print("model_idle_read_pool_via_switch", (double)cxf_route_idle_read_ns(f, &r), "ns");
+    bench_print("model_idle_read_pool_via_switch", (double)cxf_path_idle_read_ns(f, r.path), "ns");
     cxf_fabric_route(f, 1, remote, &r);
-    bench_print("model_idle_read_remote_via_bridges", (double)cxf_route_idle_read_ns(f, &r), "ns");
+    bench_print("model_idle_read_remote_via_bridges", (double)cxf_path_idle_read_ns(f, r.path), "ns");
 }
 
 int main(void)
