@@ -38,12 +38,22 @@ SAN_TOOL_SHARED_OBJ := $(TOOL_SHARED_SRC:%.c=$(SAN)/obj/%.o)
 BENCH_SRC := $(wildcard tools/bench/bench_*.c)
 BENCHES   := $(BENCH_SRC:tools/bench/%.c=$(BUILD)/bin/%)
 
+# Workload plugins (docs/workloads.md): every tools/plugins/<name>.c becomes
+# build/lib/<name>.so, compiled as a plugin author would (the one header, no
+# emulator symbols; hidden visibility proves the entry point still exports).
+# tools/plugins/test/broken.c gives the unit tests' broken fixtures, one
+# shared object per variant.
+PLUGIN_SRC    := $(wildcard tools/plugins/*.c)
+PLUGINS       := $(PLUGIN_SRC:tools/plugins/%.c=$(BUILD)/lib/%.so)
+TEST_PLUGINS  := $(foreach v,noentry null abi99 nostep noconf misuse,$(BUILD)/lib/test-$(v).so)
+PLUGIN_CFLAGS := -std=c11 -I. $(WARN) -g -O2 -MMD -MP -fPIC -shared -fvisibility=hidden
+
 TEST_SRC  := $(wildcard tests/unit/test_*.c)
 TESTS     := $(TEST_SRC:tests/unit/%.c=$(SAN)/test/%)
 
 .PHONY: all deps check bench clean demo
 .SECONDARY:
-all: $(LIB) $(TOOLS) $(BENCHES)
+all: $(LIB) $(TOOLS) $(BENCHES) $(PLUGINS)
 
 deps:
 	@scripts/deps.sh
@@ -91,6 +101,16 @@ $(BENCHES): $(BUILD)/bin/bench_%: $(BUILD)/obj/tools/bench/bench_%.o $(TOOL_SHAR
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(OPT_CFLAGS) -o $@ $(filter %.o,$^) $(LIB) $(PKG_LIBS)
 
+$(BUILD)/lib/%.so: tools/plugins/%.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  SO      $@")
+	$(Q)$(CC) $(PLUGIN_CFLAGS) -o $@ $<
+
+$(BUILD)/lib/test-%.so: tools/plugins/test/broken.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  SO      $@")
+	$(Q)$(CC) $(PLUGIN_CFLAGS) -DBROKEN_$* -o $@ $<
+
 $(SAN)/test/%: $(SAN)/obj/tests/unit/%.o $(SAN_TOOL_SHARED_OBJ) $(SAN_LIB)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  LD san  $@")
@@ -98,7 +118,7 @@ $(SAN)/test/%: $(SAN)/obj/tests/unit/%.o $(SAN_TOOL_SHARED_OBJ) $(SAN_LIB)
 
 CLI_TESTS := $(wildcard tests/cli/test_*.sh)
 
-check: $(TESTS) $(SAN_TOOLS) all
+check: $(TESTS) $(SAN_TOOLS) $(TEST_PLUGINS) all
 	@scripts/check-layers.sh
 	@tests/run-unit.sh $(TESTS)
 	@for t in $(CLI_TESTS); do BIN=$(SAN)/bin $$t || exit 1; done

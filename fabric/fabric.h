@@ -361,7 +361,6 @@ struct cxf_route {
     unsigned ld;
     uint64_t dpa;              /* DEVICE: device-wide DPA */
     bool has_poison;           /* a poisoned line lies in this page's contiguous bytes */
-    char desc[160];            /* "node1 > node1-cxl > hb0 > rp0 > sw0 > vppb1 > pool0.ld1" */
 };
 
 /* Route (node, hpa). 0 or: -ENOENT no window/decoder claims the address,
@@ -369,6 +368,10 @@ struct cxf_route {
  * -EHOSTDOWN the target or source node has failed, -EXDEV misrouted (the
  * decoders disagree: a programming error). */
 int cxf_fabric_route(struct cxf_fabric *f, unsigned node, uint64_t hpa, struct cxf_route *r);
+/* The same, also writing the path in words into buf, e.g.
+ * "node1 > node1-cxl > hb0 > rp0 > sw0 > vppb1 > pool0.ld1". */
+int cxf_fabric_route_describe(struct cxf_fabric *f, unsigned node, uint64_t hpa,
+                              struct cxf_route *r, char *buf, size_t len);
 
 /* Charge one access of `bytes` issued at `now` along a path: request down,
  * media, response up, with link queueing. Returns the completion time. */

@@ -13,9 +13,28 @@
 #include "fabric.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* Where a route's description goes; NULL when nobody asked (routing runs on
+ * every TLB fill: no formatting there). */
+struct describe {
+    char *buf;
+    size_t len;
+};
+
+__attribute__((format(printf, 2, 3)))
+static void describe(const struct describe *d, const char *fmt, ...)
+{
+    if (!d)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(d->buf, d->len, fmt, ap);
+    va_end(ap);
+}
 
 static void add_link(struct cxf_path *p, struct cxf_link *l)
 {
@@ -71,14 +90,14 @@ static int set_path(struct cxf_fabric *f, struct cxf_route *r, const struct cxf_
 }
 
 static int route_local(struct cxf_fabric *f, struct cxf_host *h, uint64_t hpa,
-                       struct cxf_route *r)
+                       struct cxf_route *r, const struct describe *d)
 {
     r->kind = CXF_TGT_DRAM;
     r->node = h->id;
     r->dram_offset = hpa;
     r->host_ptr = h->dram.base + hpa;
     r->contiguous = h->dram_size - hpa;
-    snprintf(r->desc, sizeof(r->desc), "%s > dram", h->name);
+    describe(d, "%s > dram", h->name);
     struct cxf_path p = {.kind = CXF_TGT_DRAM, .host = h};
     return set_path(f, r, &p);
 }
@@ -86,7 +105,7 @@ static int route_local(struct cxf_fabric *f, struct cxf_host *h, uint64_t hpa,
 /* The host's bridge window maps the fabric address space one to one; the
  * fabric address names (exporting node, offset in its export). */
 static int route_bridge(struct cxf_fabric *f, struct cxf_host *src, uint64_t hpa,
-                        struct cxf_route *r)
+                        struct cxf_route *r, const struct describe *d)
 {
     uint64_t fa = hpa - src->bridge.window_base;
     for (unsigned i = 0; i < f->nhosts; i++) {
@@ -111,8 +130,8 @@ static int route_bridge(struct cxf_fabric *f, struct cxf_host *src, uint64_t hpa
         add_link(&p, &f->port[b->switch_port].link);
         add_link(&p, &b->host_link);
         p.hop_ns = f->timing.host_port_ns + 2 * f->timing.bridge_ns + f->timing.switch_ns;
-        snprintf(r->desc, sizeof(r->desc), "%s > bridge > %s > %s.bridge > %s.dram", src->name,
-                 f->switch_name, dst->name, dst->name);
+        describe(d, "%s > bridge > %s > %s.bridge > %s.dram", src->name, f->switch_name,
+                 dst->name, dst->name);
         return set_path(f, r, &p);
     }
     return -ENOENT;
@@ -152,7 +171,7 @@ static int route_ld(struct cxf_dev *d, unsigned ld, uint64_t hpa, struct cxf_rou
 }
 
 static int route_window(struct cxf_fabric *f, struct cxf_host *h, const struct cxf_window *w,
-                        uint64_t hpa, struct cxf_route *r)
+                        uint64_t hpa, struct cxf_route *r, const struct describe *d)
 {
     unsigned way = cxf_il_position(hpa - w->base, w->ways, w->granularity);
     struct cxf_host_bridge *hb = &h->hb[w->targets[way]];
@@ -178,12 +197,13 @@ static int route_window(struct cxf_fabric *f, struct cxf_host *h, const struct c
     add_link(&p, &usp->link);
     add_link(&p, &dsp->link);
     p.hop_ns = f->timing.host_port_ns + f->timing.switch_ns + f->timing.device_port_ns;
-    snprintf(r->desc, sizeof(r->desc), "%s > %s > hb%u > rp%u > %s > vppb%u > %s.ld%u", h->name,
-             w->name, hb->id, rp, f->switch_name, vppb, dsp->dev->name, ld);
+    describe(d, "%s > %s > hb%u > rp%u > %s > vppb%u > %s.ld%u", h->name, w->name, hb->id, rp,
+             f->switch_name, vppb, dsp->dev->name, ld);
     return set_path(f, r, &p);
 }
 
-int cxf_fabric_route(struct cxf_fabric *f, unsigned node, uint64_t hpa, struct cxf_route *r)
+static int route(struct cxf_fabric *f, unsigned node, uint64_t hpa, struct cxf_route *r,
+                 const struct describe *d)
 {
     memset(r, 0, sizeof(*r));
     r->generation = f->generation;
@@ -193,14 +213,28 @@ int cxf_fabric_route(struct cxf_fabric *f, unsigned node, uint64_t hpa, struct c
     if (h->failed)
         return -EHOSTDOWN;
     if (hpa < h->dram_size)
-        return route_local(f, h, hpa, r);
+        return route_local(f, h, hpa, r, d);
     const struct cxf_bridge *b = &h->bridge;
     if (b->present && hpa >= b->window_base && hpa - b->window_base < b->window_size)
-        return route_bridge(f, h, hpa, r);
+        return route_bridge(f, h, hpa, r, d);
     for (unsigned i = 0; i < h->nwindows; i++) {
         const struct cxf_window *w = &h->win[i];
         if (hpa >= w->base && hpa - w->base < w->size)
-            return route_window(f, h, w, hpa, r);
+            return route_window(f, h, w, hpa, r, d);
     }
     return -ENOENT;
+}
+
+int cxf_fabric_route(struct cxf_fabric *f, unsigned node, uint64_t hpa, struct cxf_route *r)
+{
+    return route(f, node, hpa, r, NULL);
+}
+
+int cxf_fabric_route_describe(struct cxf_fabric *f, unsigned node, uint64_t hpa,
+                              struct cxf_route *r, char *buf, size_t len)
+{
+    struct describe d = {buf, len};
+    if (len)
+        buf[0] = '\0';
+    return route(f, node, hpa, r, &d);
 }

@@ -185,6 +185,9 @@ static void test_bridge_forwarding(void **state)
     assert_int_equal(rt.node, 1);
     assert_int_equal(rt.dram_offset, 0x1000);
     assert_int_equal(rt.path->nlinks, 4);
+    char desc[160];
+    assert_int_equal(cxf_fabric_route_describe(f, 0, hpa, &rt, desc, sizeof(desc)), 0);
+    assert_string_equal(desc, "n0 > bridge > sw0 > n1.bridge > n1.dram");
     /* own export through own bridge, beyond the exports, unknown pairs */
     assert_int_equal(cxf_fabric_route(f, 0, FX_BRIDGE_BASE + 0x1000, &rt), -ELOOP);
     assert_int_equal(cxf_bridge_hpa(f, 0, 0, 0, &hpa), -ENOENT);

@@ -1,0 +1,380 @@
+/* VMs on the fabric: pages moving under a running workload, dirty logging
+ * against a shadow set, latency accounting per path, pause/resume, and what
+ * link-down, node failure and poison do to a running VM. */
+#include "cmocka_all.h"
+#include "node_fixture.h"
+
+#include <errno.h>
+#include <string.h>
+
+#define MB (1ull << 20)
+
+/* A home for a page: node0 DRAM, node1 DRAM or pool0 (mapped by node0's
+ * region). Frames are allocated from and returned to their nodes. */
+static struct cxf_page_loc new_home(struct nfx *x, unsigned kind, uint64_t *next_dpa)
+{
+    uint64_t off;
+    if (kind == 2) {
+        uint64_t dpa = *next_dpa;
+        *next_dpa += CXF_PAGE_SIZE;
+        return (struct cxf_page_loc){CXF_PG_DEV, 0, dpa};
+    }
+    if (cxf_node_frame_alloc(&x->node[kind], &off))
+        abort();
+    return (struct cxf_page_loc){CXF_PG_DRAM, kind, off};
+}
+
+static void free_home(struct nfx *x, struct cxf_page_loc loc)
+{
+    if (loc.kind == CXF_PG_DRAM)
+        cxf_node_frame_free(&x->node[loc.owner], loc.addr);
+}
+
+static void move_page(struct nfx *x, struct cxf_vm *vm, uint64_t gpn, unsigned kind,
+                      uint64_t *next_dpa)
+{
+    struct cxf_page_loc from, to = new_home(x, kind, next_dpa);
+    assert_int_equal(cxf_vm_page_move(vm, gpn, to, &from), 0);
+    free_home(x, from);
+}
+
+/* Pool DPAs of node0's region: pool0's LD 0 lies under it from DPA 0; node0
+ * reaches it at a 4 KiB interleave. */
+#define POOL_DPA0 (64 * MB)
+
+struct mover {
+    struct cxf_event ev;
+    struct nfx *x;
+    struct cxf_vm *vm;
+    struct cxf_rng rng;
+    uint64_t next_dpa;
+    unsigned moves;
+};
+
+static void mover_fire(struct cxf_sim *sim, struct cxf_event *ev)
+{
+    struct mover *m = ev->arg;
+    if (m->vm->state != CXF_VM_RUNNING)
+        return;
+    for (int i = 0; i < 16; i++) {
+        uint64_t gpn = cxf_rng_below(&m->rng, m->vm->npages);
+        if (m->vm->page[gpn].kind == CXF_PG_NONE)
+            continue;
+        move_page(m->x, m->vm, gpn, (unsigned)cxf_rng_below(&m->rng, 3), &m->next_dpa);
+        m->moves++;
+    }
+    cxf_sim_schedule_in(sim, ev, CXF_US(20));
+}
+
+static void test_pages_move_under_a_running_workload(void **state)
+{
+    (void)state;
+    const char *wls[] = {"gups", "stream:size=3M", "idle:ws=256K,write=0.5,think=0"};
+    for (int w = 0; w < 3; w++) {
+        struct cxf_node_config cfg;
+        cxf_node_config_default(&cfg);
+        uint64_t still = nfx_run_hash(&cfg, wls[w], 8 * MB, 2, 3, 100000);
+        struct nfx x;
+        nfx_init(&x);
+        struct cxf_vm *vm = nfx_vm(&x, 0, wls[w], 8 * MB, 2, 3, 100000);
+        struct mover m = {.x = &x, .vm = vm, .next_dpa = POOL_DPA0};
+        cxf_rng_seed(&m.rng, 99, 0);
+        cxf_event_init(&m.ev, mover_fire, &m);
+        cxf_sim_schedule(&x.sim, &m.ev, CXF_US(5));
+        cxf_vm_start(vm);
+        cxf_sim_run_idle(&x.sim, 0);
+        assert_int_equal(vm->state, CXF_VM_DONE);
+        assert_true(m.moves > 100);
+        uint64_t acc[CXF_AC_COUNT];
+        cxf_vm_accesses(vm, acc);
+        assert_true(acc[CXF_AC_REMOTE] > 0 && acc[CXF_AC_POOL] > 0);
+        assert_true(nfx_hash(vm) == still);
+        nfx_fini(&x);
+    }
+}
+
+/* gups on one vCPU writes the 8-byte word (x % words) for each draw x of
+ * the vCPU's stream: replay the stream to know which pages it wrote. */
+static void shadow_pages(uint64_t seed, uint64_t words, uint64_t from, uint64_t to,
+                         uint64_t *bits)
+{
+    struct cxf_rng r;
+    cxf_rng_seed(&r, seed, cxf_rng_stream_id("vcpu") + 0);
+    for (uint64_t i = 0; i < to; i++) {
+        uint64_t x = cxf_rng_next(&r);
+        if (i >= from) {
+            uint64_t gpn = (x % words) * 8 / CXF_PAGE_SIZE;
+            bits[gpn / 64] |= 1ull << (gpn % 64);
+        }
+    }
+}
+
+static void run_more(struct nfx *x, struct cxf_vm *vm, uint64_t target)
+{
+    vm->vcpu[0].regs.ops_target = target;
+    vm->vcpu[0].state = CXF_VCPU_IDLE;
+    vm->state = CXF_VM_PAUSED;
+    cxf_vm_resume(vm);
+    cxf_sim_run_idle(&x->sim, 0);
+    assert_int_equal(vm->state, CXF_VM_DONE);
+}
+
+static void test_dirty_log_matches_shadow(void **state)
+{
+    (void)state;
+    struct nfx x;
+    nfx_init(&x);
+    const uint64_t mem = 8 * MB, words = mem / 8, n = 3000;
+    struct cxf_vm *vm = nfx_vm(&x, 0, "gups", mem, 1, 11, n);
+    size_t nw = (vm->npages + 63) / 64;
+    uint64_t *got = calloc(nw, 8), *want = calloc(nw, 8);
+    cxf_vm_dirty_log_start(vm);
+    cxf_vm_start(vm);
+    cxf_sim_run_idle(&x.sim, 0);
+    uint64_t count = cxf_vm_dirty_log_fetch(vm, got);
+    shadow_pages(11, words, 0, n, want);
+    assert_memory_equal(got, want, nw * 8);
+    uint64_t pop = 0;
+    for (size_t i = 0; i < nw; i++)
+        pop += (uint64_t)__builtin_popcountll(want[i]);
+    assert_int_equal(count, pop);
+    /* round 2: fetching write-protected again, so pages written before and
+     * again now are logged again */
+    run_more(&x, vm, 2 * n);
+    memset(want, 0, nw * 8);
+    cxf_vm_dirty_log_fetch(vm, got);
+    shadow_pages(11, words, n, 2 * n, want);
+    assert_memory_equal(got, want, nw * 8);
+    /* stopped: nothing is logged */
+    cxf_vm_dirty_log_stop(vm);
+    run_more(&x, vm, 3 * n);
+    memset(got, 0, nw * 8);
+    assert_int_equal(cxf_vm_dirty_log_fetch(vm, got), 0);
+    free(got);
+    free(want);
+    nfx_fini(&x);
+}
+
+/* ptrchase with no LLC: every op is one dependent load, whose mean latency
+ * is exactly the configured idle latency of the page's path. */
+static void check_chase_latency(unsigned node, unsigned home, enum cxf_access_class cls)
+{
+    struct nfx x;
+    struct cxf_node_config cfg;
+    cxf_node_config_default(&cfg);
+    cfg.llc_size = 0;
+    nfx_init_cfg(&x, &cfg);
+    struct cxf_vm *vm = nfx_vm(&x, node, "ptrchase", 2 * MB, 1, 5, 20000);
+    uint64_t next_dpa = POOL_DPA0;
+    for (uint64_t g = 0; g < vm->npages; g++)
+        if (home != node)
+            move_page(&x, vm, g, home, &next_dpa);
+    uint64_t hpa;
+    struct cxf_gpage p = vm->page[0];
+    struct cxf_route r;
+    if (p.kind == CXF_PG_DEV)
+        assert_int_equal(cxf_region_hpa(x.f, node, x.f->dev[p.owner], p.addr, &hpa), 0);
+    else if (p.owner != node)
+        assert_int_equal(cxf_bridge_hpa(x.f, node, p.owner, p.addr, &hpa), 0);
+    else
+        hpa = p.addr;
+    assert_int_equal(cxf_fabric_route(x.f, node, hpa, &r), 0);
+    cxf_vm_start(vm);
+    cxf_sim_run_idle(&x.sim, 0);
+    assert_int_equal(vm->state, CXF_VM_DONE);
+    struct cxf_hist h;
+    cxf_vm_latency(vm, cls, &h);
+    assert_int_equal(h.count, 20000);
+    assert_true(cxf_hist_mean(&h) == (double)cxf_path_idle_read_ns(x.f, r.path));
+    assert_int_equal(h.min, h.max);
+    /* the vCPU's time is those loads and nothing else */
+    assert_int_equal(vm->vcpu[0].clock, 20000 * h.min);
+    nfx_fini(&x);
+}
+
+static void test_latency_per_path(void **state)
+{
+    (void)state;
+    check_chase_latency(0, 0, CXF_AC_LOCAL);  /* ~101 ns */
+    check_chase_latency(0, 2, CXF_AC_POOL);   /* ~274 ns */
+    check_chase_latency(1, 0, CXF_AC_REMOTE); /* ~390 ns */
+}
+
+struct at_event {
+    struct cxf_event ev;
+    void (*fn)(struct at_event *a);
+    struct nfx *x;
+    struct cxf_vm *vm;
+    uint64_t ops_seen;
+};
+
+static void at_fire(struct cxf_sim *sim, struct cxf_event *ev)
+{
+    (void)sim;
+    struct at_event *a = ev->arg;
+    a->fn(a);
+}
+
+static void at(struct at_event *a, struct nfx *x, struct cxf_vm *vm, cxf_time_t when,
+               void (*fn)(struct at_event *))
+{
+    a->fn = fn;
+    a->x = x;
+    a->vm = vm;
+    cxf_event_init(&a->ev, at_fire, a);
+    cxf_sim_schedule(&x->sim, &a->ev, when);
+}
+
+static void do_pause(struct at_event *a)
+{
+    cxf_vm_pause(a->vm);
+    a->ops_seen = cxf_vm_ops_done(a->vm);
+}
+
+static void do_resume(struct at_event *a)
+{
+    assert_int_equal(a->vm->state, CXF_VM_PAUSED);
+    assert_true(cxf_vm_stopped(a->vm));
+    a->ops_seen = cxf_vm_ops_done(a->vm);
+    cxf_vm_resume(a->vm);
+}
+
+static void test_pause_and_resume(void **state)
+{
+    (void)state;
+    struct cxf_node_config cfg;
+    cxf_node_config_default(&cfg);
+    uint64_t still = nfx_run_hash(&cfg, "gups", 8 * MB, 2, 4, 100000);
+    struct nfx x;
+    nfx_init(&x);
+    struct cxf_vm *vm = nfx_vm(&x, 0, "gups", 8 * MB, 2, 4, 100000);
+    struct at_event p, r;
+    at(&p, &x, vm, CXF_US(100), do_pause);
+    at(&r, &x, vm, CXF_MS(5), do_resume);
+    cxf_vm_start(vm);
+    cxf_sim_run_idle(&x.sim, 0);
+    assert_int_equal(vm->state, CXF_VM_DONE);
+    assert_true(p.ops_seen > 0 && p.ops_seen < 100000);
+    assert_int_equal(r.ops_seen, p.ops_seen); /* nothing ran while paused */
+    assert_true(vm->finished_at > CXF_MS(5));
+    assert_true(nfx_hash(vm) == still);
+    nfx_fini(&x);
+}
+
+static void do_link_down(struct at_event *a)
+{
+    assert_int_equal(cxf_fault_link(a->x->f, "node0.bridge", true, NULL), 0);
+}
+
+static void do_link_up(struct at_event *a)
+{
+    a->ops_seen = cxf_vm_ops_done(a->vm);
+    assert_int_equal(cxf_fault_link(a->x->f, "node0.bridge", false, NULL), 0);
+}
+
+/* A VM on node1 whose memory all lives in node0's DRAM. */
+static struct cxf_vm *remote_vm(struct nfx *x, uint64_t ops)
+{
+    struct cxf_vm *vm = nfx_vm(x, 1, "gups", 4 * MB, 1, 9, ops);
+    for (uint64_t g = 0; g < vm->npages; g++)
+        move_page(x, vm, g, 0, NULL);
+    return vm;
+}
+
+static void test_link_down_blocks_then_resumes(void **state)
+{
+    (void)state;
+    struct nfx x;
+    nfx_init(&x);
+    struct cxf_vm *ref = remote_vm(&x, 30000);
+    cxf_vm_start(ref);
+    cxf_sim_run_idle(&x.sim, 0);
+    uint64_t still = nfx_hash(ref);
+    nfx_fini(&x);
+
+    nfx_init(&x);
+    struct cxf_vm *vm = remote_vm(&x, 30000);
+    struct at_event down, up;
+    at(&down, &x, vm, CXF_US(50), do_link_down);
+    at(&up, &x, vm, CXF_MS(2), do_link_up);
+    cxf_vm_start(vm);
+    cxf_sim_run_idle(&x.sim, 0);
+    assert_int_equal(vm->state, CXF_VM_DONE);
+    assert_true(up.ops_seen < 30000);               /* it was stuck */
+    assert_true(vm->vcpu[0].stall_ns >= CXF_MS(1)); /* and counted it */
+    assert_true(vm->vcpu[0].retries > 0);
+    assert_true(nfx_hash(vm) == still);             /* nothing corrupted */
+    nfx_fini(&x);
+}
+
+static void do_node_fail(struct at_event *a)
+{
+    assert_int_equal(cxf_fault_node_fail(a->x->f, 0), 0);
+}
+
+static void test_node_failure_loses_the_vm(void **state)
+{
+    (void)state;
+    struct nfx x;
+    nfx_init(&x);
+    struct cxf_vm *vm = remote_vm(&x, 30000);
+    struct at_event fail;
+    at(&fail, &x, vm, CXF_US(50), do_node_fail);
+    cxf_vm_start(vm);
+    cxf_sim_run_idle(&x.sim, 0);
+    assert_int_equal(vm->state, CXF_VM_LOST);
+    assert_non_null(strstr(vm->reason, "node failed"));
+    uint64_t h;
+    assert_int_equal(cxf_vm_hash(vm, &h), -EIO);
+    nfx_fini(&x);
+}
+
+static void test_poison_is_a_machine_check(void **state)
+{
+    (void)state;
+    struct nfx x;
+    nfx_init(&x);
+    struct cxf_vm *vm = nfx_vm(&x, 0, "gups:span=64K", 4 * MB, 1, 2, 100000);
+    uint64_t next_dpa = POOL_DPA0;
+    for (uint64_t g = 0; g < 16; g++)
+        move_page(&x, vm, g, 2, &next_dpa);
+    assert_int_equal(cxf_fault_poison(x.f, "pool0", POOL_DPA0 + 5 * 4096 + 128, NULL), 0);
+    cxf_vm_start(vm);
+    cxf_sim_run_idle(&x.sim, 0);
+    assert_int_equal(vm->state, CXF_VM_FAILED);
+    assert_non_null(strstr(vm->reason, "machine check"));
+    nfx_fini(&x);
+}
+
+static void test_throttle_stretches_time(void **state)
+{
+    (void)state;
+    cxf_time_t took[2];
+    for (int t = 0; t < 2; t++) {
+        struct nfx x;
+        nfx_init(&x);
+        struct cxf_vm *vm = nfx_vm(&x, 0, "idle", 4 * MB, 1, 1, 20000);
+        cxf_vm_set_throttle(vm, t ? 0.5 : 0.0);
+        cxf_vm_start(vm);
+        cxf_sim_run_idle(&x.sim, 0);
+        took[t] = vm->finished_at;
+        nfx_fini(&x);
+    }
+    double ratio = (double)took[1] / (double)took[0];
+    assert_true(ratio > 1.8 && ratio < 2.2);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_pages_move_under_a_running_workload),
+        cmocka_unit_test(test_dirty_log_matches_shadow),
+        cmocka_unit_test(test_latency_per_path),
+        cmocka_unit_test(test_pause_and_resume),
+        cmocka_unit_test(test_link_down_blocks_then_resumes),
+        cmocka_unit_test(test_node_failure_loses_the_vm),
+        cmocka_unit_test(test_poison_is_a_machine_check),
+        cmocka_unit_test(test_throttle_stretches_time),
+    };
+    return cmocka_run_group_tests_name("vm_memory", tests, NULL, NULL);
+}
