@@ -28,7 +28,7 @@ void cxf_vm_fill(struct cxf_vcpu *v, uint64_t dst, uint8_t byte, uint64_t len);
 /* Read or write a range without modelled time, journal or dirty logging:
  * for a workload's load phase and verifier only. Writing gives untouched
  * pages a local frame; -ENOMEM when the node has none left, -EFAULT past
- * the end of guest memory. */
+ * the end of guest memory (device windows included). */
 int cxf_vm_read_raw(struct cxf_vcpu *v, uint64_t gpa, void *buf, uint64_t len);
 int cxf_vm_write_raw(struct cxf_vcpu *v, uint64_t gpa, const void *buf, uint64_t len);
 

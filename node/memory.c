@@ -113,7 +113,8 @@ void cxf_vm_fill(struct cxf_vcpu *v, uint64_t dst, uint8_t byte, uint64_t len)
 int cxf_vm_read_raw(struct cxf_vcpu *v, uint64_t gpa, void *buf, uint64_t len)
 {
     uint8_t *out = buf;
-    if (gpa > v->vm->mem_size || len > v->vm->mem_size - gpa)
+    uint64_t end = v->vm->npages * CXF_PAGE_SIZE;
+    if (gpa > end || len > end - gpa)
         return -EFAULT;
     while (len) {
         uint64_t n = len < page_left(gpa) ? len : page_left(gpa);
@@ -134,7 +135,8 @@ int cxf_vm_write_raw(struct cxf_vcpu *v, uint64_t gpa, const void *buf, uint64_t
 {
     const uint8_t *in = buf;
     struct cxf_vm *vm = v->vm;
-    if (gpa > vm->mem_size || len > vm->mem_size - gpa)
+    uint64_t end = vm->npages * CXF_PAGE_SIZE;
+    if (gpa > end || len > end - gpa)
         return -EFAULT;
     while (len) {
         uint64_t n = len < page_left(gpa) ? len : page_left(gpa);

@@ -249,6 +249,42 @@ int cxf_param_u64(const char *k, const char *v, uint64_t lo, uint64_t hi, uint64
 int cxf_param_double(const char *k, const char *v, double lo, double hi, double *out,
                      struct cxf_err *e);
 
+/* ------------------------------------------------------ virtual devices */
+
+/*
+ * A VM's virtual devices (a virtio-net-like NIC and a virtio-blk-like disk).
+ * Each owns a window of guest memory after the workload's memory, where it
+ * writes (DMA) on its own schedule: every `period` operations of vCPU 0, so
+ * what it writes depends only on the op count, never on timing. Its
+ * control-plane state (queue indices, counters, registers) is small and
+ * serialisable; migration sends it with the device's end-of-state marker.
+ */
+#define CXF_MAX_VDEVS     4u
+#define CXF_VDEV_PAGES    16u  /* guest memory per device */
+#define CXF_VDEV_REGS     8u
+
+enum cxf_vdev_type { CXF_VDEV_NET = 1, CXF_VDEV_BLK = 2 };
+
+struct cxf_vdev_state {
+    uint64_t requests;          /* completed requests (packets, blocks) */
+    uint64_t used_idx;          /* ring position */
+    uint64_t interrupts;
+    uint64_t reg[CXF_VDEV_REGS]; /* device registers the guest programmed */
+};
+
+struct cxf_vdev {
+    char name[16];              /* "net0", "blk0": pairs it with its counterpart */
+    enum cxf_vdev_type type;
+    uint64_t base;              /* its guest memory window */
+    uint32_t period;            /* vCPU 0 operations per request */
+    struct cxf_vdev_state st;
+};
+
+const char *cxf_vdev_type_name(enum cxf_vdev_type t);
+/* The device's state as bytes (little-endian u64 fields) and back. */
+size_t cxf_vdev_save(const struct cxf_vdev *d, uint8_t *buf, size_t cap);
+int cxf_vdev_load(struct cxf_vdev *d, const uint8_t *buf, size_t len);
+
 /* ------------------------------------------------------------------- VM */
 
 enum cxf_vm_state {
@@ -279,6 +315,7 @@ struct cxf_vm_config {
     uint64_t seed;
     uint64_t ops;                 /* total operations (0: run until stopped) */
     const char *workload;         /* spec */
+    const char *devices;          /* "net,blk" (default), "" for none */
     cxf_time_t timeline_ns;       /* throughput interval (0: 1 ms) */
 };
 
@@ -288,12 +325,15 @@ struct cxf_vm {
     struct cxf_node *node;
     enum cxf_vm_state state;
     char reason[160];             /* why LOST / FAILED / BLOCKED */
-    uint64_t mem_size;
-    uint64_t npages;
+    uint64_t mem_size;            /* the workload's memory */
+    uint64_t npages;              /* guest pages, device windows included */
     struct cxf_gpage *page;
     unsigned nvcpus;
     struct cxf_vcpu *vcpu;
     struct cxf_workload wl;
+    unsigned nvdevs;
+    struct cxf_vdev vdev[CXF_MAX_VDEVS];
+    char devices[64];             /* the devices spec it was created with */
     uint64_t seed;
     uint64_t ops_total;
     bool pause_requested;

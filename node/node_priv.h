@@ -34,5 +34,8 @@ void cxf_vm_mark_dirty(struct cxf_vm *vm, uint64_t gpn);
 /* The DRAM idle latency of the node (remote_extra accounting). */
 cxf_time_t cxf_node_local_idle_ns(const struct cxf_node *n);
 void cxf_vcpu_schedule(struct cxf_vcpu *v, cxf_time_t at);
+/* Devices: build from a spec; serve their requests after vCPU 0's ops. */
+int cxf_vm_add_devices(struct cxf_vm *vm, const char *spec, struct cxf_err *e);
+void cxf_vdevs_after_op(struct cxf_vcpu *v);
 
 #endif

@@ -98,13 +98,20 @@ static bool run_op(struct cxf_vcpu *v)
 {
     struct cxf_vm *vm = v->vm;
     struct cxf_vcpu_regs saved = v->regs;
+    struct cxf_vdev saved_dev[CXF_MAX_VDEVS];
+    if (v->id == 0) /* devices are served inside vCPU 0's ops */
+        memcpy(saved_dev, vm->vdev, sizeof(saved_dev));
     v->jn = 0;
     v->fault = 0;
     v->journal_overflow = false;
     int rc = vm->wl.ops->step(&vm->wl, v);
+    if (rc == 0 && !v->fault)
+        cxf_vdevs_after_op(v);
     if (v->fault) {
         cxf_vcpu_rollback(v);
         v->regs = saved;
+        if (v->id == 0)
+            memcpy(vm->vdev, saved_dev, sizeof(saved_dev));
         handle_fault(v);
         return false;
     }

@@ -29,6 +29,7 @@ void cxf_vm_config_default(struct cxf_vm_config *c)
     c->vcpus = 1;
     c->seed = 1;
     c->workload = "idle";
+    c->devices = "net,blk";
 }
 
 static int check_config(const struct cxf_node *n, const struct cxf_vm_config *c,
@@ -91,11 +92,16 @@ static int alloc_vm(struct cxf_vm **out, struct cxf_node *n, const struct cxf_vm
     snprintf(vm->name, sizeof(vm->name), "%s", c->name);
     vm->node = n;
     vm->mem_size = c->mem_size;
-    vm->npages = c->mem_size / CXF_PAGE_SIZE;
     vm->nvcpus = c->vcpus;
     vm->seed = c->seed;
     vm->ops_total = c->ops;
     vm->timeline_ns = c->timeline_ns ? c->timeline_ns : CXF_MS(1);
+    rc = cxf_vm_add_devices(vm, c->devices ? c->devices : "", e);
+    if (rc) {
+        free(vm);
+        return rc;
+    }
+    vm->npages = c->mem_size / CXF_PAGE_SIZE + (uint64_t)vm->nvdevs * CXF_VDEV_PAGES;
     vm->page = calloc(vm->npages, sizeof(*vm->page));
     vm->dirty = calloc((vm->npages + 63) / 64, sizeof(uint64_t));
     vm->vcpu = calloc(vm->nvcpus, sizeof(*vm->vcpu));

@@ -45,11 +45,14 @@ static inline void nfx_fini(struct nfx *x)
     cxf_sim_fini(&x->sim);
 }
 
-static inline struct cxf_vm *nfx_vm(struct nfx *x, unsigned node, const char *wl, uint64_t mem,
-                                    unsigned vcpus, uint64_t seed, uint64_t ops)
+/* A VM with devices (e.g. "net,blk") or none (""). */
+static inline struct cxf_vm *nfx_vm_dev(struct nfx *x, unsigned node, const char *wl,
+                                        uint64_t mem, unsigned vcpus, uint64_t seed, uint64_t ops,
+                                        const char *devices)
 {
     struct cxf_vm_config c;
     cxf_vm_config_default(&c);
+    c.devices = devices;
     c.workload = wl;
     c.mem_size = mem;
     c.vcpus = vcpus;
@@ -62,6 +65,13 @@ static inline struct cxf_vm *nfx_vm(struct nfx *x, unsigned node, const char *wl
         abort();
     }
     return vm;
+}
+
+/* A VM with the workload only: the tests of workloads and memory paths. */
+static inline struct cxf_vm *nfx_vm(struct nfx *x, unsigned node, const char *wl, uint64_t mem,
+                                    unsigned vcpus, uint64_t seed, uint64_t ops)
+{
+    return nfx_vm_dev(x, node, wl, mem, vcpus, seed, ops, "");
 }
 
 static inline uint64_t nfx_hash(const struct cxf_vm *vm)

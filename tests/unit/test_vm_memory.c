@@ -364,6 +364,64 @@ static void test_throttle_stretches_time(void **state)
     assert_true(ratio > 1.8 && ratio < 2.2);
 }
 
+/* Devices write on the op count only: same memory whatever the timing;
+ * their pages are dirty-logged; their state survives a save/load. */
+static void test_devices(void **state)
+{
+    (void)state;
+    uint64_t h[2];
+    for (int t = 0; t < 2; t++) {
+        struct nfx x;
+        struct cxf_node_config cfg;
+        cxf_node_config_default(&cfg);
+        cfg.quantum_ns = t ? 2500 : 10000;
+        nfx_init_cfg(&x, &cfg);
+        struct cxf_vm *vm = nfx_vm_dev(&x, 0, "gups", 4 * MB, 2, 5, 40000, "net,blk");
+        assert_int_equal(vm->nvdevs, 2);
+        assert_string_equal(vm->vdev[0].name, "net0");
+        assert_string_equal(vm->vdev[1].name, "blk0");
+        assert_int_equal(vm->npages, 4 * MB / 4096 + 2 * CXF_VDEV_PAGES);
+        cxf_vm_dirty_log_start(vm);
+        cxf_vm_start(vm);
+        cxf_sim_run_idle(&x.sim, 0);
+        /* vCPU 0 ran 20000 ops: net served every 50th, blk every 200th */
+        assert_int_equal(vm->vdev[0].st.requests, 20000 / 50);
+        assert_int_equal(vm->vdev[1].st.requests, 20000 / 200);
+        size_t nw = (vm->npages + 63) / 64;
+        uint64_t *bits = calloc(nw, 8);
+        cxf_vm_dirty_log_fetch(vm, bits);
+        uint64_t first = vm->vdev[1].base / 4096; /* blk0's used-index page */
+        assert_true(bits[first / 64] >> (first % 64) & 1);
+        free(bits);
+        uint64_t used;
+        assert_int_equal(cxf_vm_read_raw(&vm->vcpu[0], vm->vdev[0].base, &used, 8), 0);
+        assert_int_equal(used, vm->vdev[0].st.used_idx); /* the guest sees the ring */
+        h[t] = nfx_hash(vm);
+        /* save and load into another device */
+        uint8_t buf[256];
+        struct cxf_vdev copy = vm->vdev[0];
+        memset(&copy.st, 0, sizeof(copy.st));
+        size_t n = cxf_vdev_save(&vm->vdev[0], buf, sizeof(buf));
+        assert_true(n > 0);
+        assert_int_equal(cxf_vdev_load(&copy, buf, n), 0);
+        assert_memory_equal(&copy.st, &vm->vdev[0].st, sizeof(copy.st));
+        assert_int_equal(cxf_vdev_load(&copy, buf, n - 1), -EINVAL);
+        assert_int_equal(cxf_vdev_save(&vm->vdev[0], buf, 8), 0);
+        nfx_fini(&x);
+    }
+    assert_true(h[0] == h[1]);
+    struct nfx x;
+    nfx_init(&x);
+    struct cxf_vm_config c;
+    cxf_vm_config_default(&c);
+    c.devices = "net,gpu";
+    struct cxf_vm *vm;
+    struct cxf_err e = {{0}};
+    assert_true(cxf_vm_create(&vm, &x.node[0], &c, &e) < 0);
+    assert_non_null(strstr(e.msg, "unknown device 'gpu'"));
+    nfx_fini(&x);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -375,6 +433,7 @@ int main(void)
         cmocka_unit_test(test_node_failure_loses_the_vm),
         cmocka_unit_test(test_poison_is_a_machine_check),
         cmocka_unit_test(test_throttle_stretches_time),
+        cmocka_unit_test(test_devices),
     };
     return cmocka_run_group_tests_name("vm_memory", tests, NULL, NULL);
 }
