@@ -1,9 +1,11 @@
 /*
  * fabric/config_default.c - the topology used when no configuration file is
  * given (drawn in docs/config.md): two nodes with 8 GiB DRAM, one switch,
- * two 4 GiB MLD pool devices with an LD for each node, and a memory bridge
- * per node exporting all of its DRAM. Each node gets a 2-way region across
- * its LDs on the two pool devices, as `cxl create-region` would make.
+ * two 4 GiB MLD pool devices of four 1 GiB LDs each - one LD per node on
+ * each device, two left unbound for the fabric manager to hand out (a
+ * pool-staged migration stages into them) - and a memory bridge per node
+ * exporting all of its DRAM. Each node gets a 2-way region across its LDs
+ * on the two pool devices, as `cxl create-region` would make.
  */
 #include "fabric.h"
 
@@ -30,9 +32,9 @@ const char cxf_default_config[] =
     "  ],\n"
     "  \"devices\": [\n"
     "    {\"name\": \"pool0\", \"switch-port\": 2, \"width\": 8,\n"
-    "     \"volatile\": \"4G\", \"lds\": 2},\n"
+    "     \"volatile\": \"4G\", \"lds\": 4},\n"
     "    {\"name\": \"pool1\", \"switch-port\": 3, \"width\": 8,\n"
-    "     \"volatile\": \"4G\", \"lds\": 2}\n"
+    "     \"volatile\": \"4G\", \"lds\": 4}\n"
     "  ],\n"
     "  \"bindings\": [\n"
     "    {\"host\": \"node0\", \"vppb\": 0, \"device\": \"pool0\", \"ld\": 0},\n"

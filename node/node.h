@@ -379,6 +379,11 @@ struct cxf_page_loc cxf_vm_page(const struct cxf_vm *vm, uint64_t gpn);
 void cxf_vm_set_page(struct cxf_vm *vm, uint64_t gpn, struct cxf_page_loc loc);
 /* The page's bytes, wherever it is (NULL if untouched or unreachable). */
 uint8_t *cxf_vm_page_bytes(const struct cxf_vm *vm, uint64_t gpn);
+/* The HPA at which `host` reaches a location: its own DRAM directly,
+ * another node's DRAM through the bridge window, pool memory through one of
+ * its regions. -ENOENT when it cannot. */
+int cxf_loc_hpa(const struct cxf_fabric *f, unsigned host, struct cxf_page_loc loc,
+                uint64_t *hpa);
 /* The bytes at a location (NULL if it is unreachable: a failed node). */
 uint8_t *cxf_loc_bytes(const struct cxf_fabric *f, struct cxf_page_loc loc);
 /* Copy a page's bytes to `to` and make it the page's home; the old

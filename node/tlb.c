@@ -33,18 +33,24 @@ struct cxf_tlb_entry *cxf_tlb_fault(struct cxf_vcpu *v, uint64_t gpa, int rc)
     return s;
 }
 
-int cxf_vm_loc_hpa(const struct cxf_vm *vm, const struct cxf_gpage *p, uint64_t *hpa)
+int cxf_loc_hpa(const struct cxf_fabric *f, unsigned host, struct cxf_page_loc loc,
+                uint64_t *hpa)
 {
-    const struct cxf_node *n = vm->node;
-    if (p->kind == CXF_PG_DRAM && p->owner == n->host) {
-        *hpa = p->addr;
+    if (loc.kind == CXF_PG_DRAM && loc.owner == host) {
+        *hpa = loc.addr;
         return 0;
     }
-    if (p->kind == CXF_PG_DRAM)
-        return cxf_bridge_hpa(n->fab, n->host, p->owner, p->addr, hpa);
-    if (p->kind == CXF_PG_DEV && p->owner < n->fab->ndevs)
-        return cxf_region_hpa(n->fab, n->host, n->fab->dev[p->owner], p->addr, hpa);
+    if (loc.kind == CXF_PG_DRAM)
+        return cxf_bridge_hpa(f, host, loc.owner, loc.addr, hpa);
+    if (loc.kind == CXF_PG_DEV && loc.owner < f->ndevs)
+        return cxf_region_hpa(f, host, f->dev[loc.owner], loc.addr, hpa);
     return -ENOENT;
+}
+
+int cxf_vm_loc_hpa(const struct cxf_vm *vm, const struct cxf_gpage *p, uint64_t *hpa)
+{
+    struct cxf_page_loc loc = {.kind = p->kind, .owner = p->owner, .addr = p->addr};
+    return cxf_loc_hpa(vm->node->fab, vm->node->host, loc, hpa);
 }
 
 /* First touch: the page gets a frame of the VM's node. */

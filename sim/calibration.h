@@ -60,4 +60,13 @@
  * memory interleave finely, large enough to amortise the event. */
 #define CXF_CAL_QUANTUM_NS           10000u
 
+/* ---- migration (migrate) ------------------------------------------------- */
+/* Write-protecting one page for dirty logging at migration setup (KVM's
+ * pass over the memory slot): a few ns per 4 KiB page (estimate). */
+#define CXF_CAL_WP_NS_PER_PAGE       5u
+/* One fabric-manager command that rebinds an LD (unbind or bind vPPB) or a
+ * host programming its region's decoders (estimate: a CCI round trip and
+ * switch reconfiguration; the link stays up). */
+#define CXF_CAL_FM_COMMAND_NS        100000u
+
 #endif /* CXF_CALIBRATION_H */

@@ -77,7 +77,8 @@ static void test_default_structure(void **state)
     assert_int_equal(f->ndevs, 2);
     for (unsigned i = 0; i < 2; i++) {
         assert_true(f->dev[i]->mld);
-        assert_int_equal(f->dev[i]->num_lds, 2);
+        assert_int_equal(f->dev[i]->num_lds, 4); /* LDs 2 and 3 left unbound */
+        assert_int_equal(cxf_fabric_ld_binding(f, 2 + i, 2, NULL, NULL), -1);
         assert_int_equal(f->dev[i]->volatile_bytes, 4 * GB);
     }
     assert_int_equal(f->nvcs, 2);
@@ -91,7 +92,7 @@ static void test_default_structure(void **state)
         assert_int_equal(r->host, i);
         assert_int_equal(r->ways, 2);
         assert_int_equal(r->granularity, 4096);
-        assert_int_equal(r->size, 4 * GB); /* both 2 GiB LDs, whole */
+        assert_int_equal(r->size, 2 * GB); /* both 1 GiB LDs, whole */
         assert_false(r->persistent);
         assert_ptr_equal(r->target[0].dev, f->dev[0]);
         assert_ptr_equal(r->target[1].dev, f->dev[1]);
