@@ -98,6 +98,8 @@ struct cxf_migration {
     uint64_t pages_sent, dirty_sync_count, postcopy_requests;
     uint64_t pulled[CXF_PULL_REASONS];
     uint64_t state_bytes;
+    uint64_t away_at_switch;     /* pages not on the destination at switch-over */
+    uint64_t device_pages;       /* of them, moved with the device state */
     uint64_t ops_at_start;
     /* the source VM's throughput before switch-over (its timeline dies
      * with it) */

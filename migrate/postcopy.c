@@ -185,6 +185,7 @@ static int push_device_pages(struct cxf_migration *m)
             free_home(m, g, from);
             cxf_bit_clear(m->pending, g);
             m->remaining--;
+            m->device_pages++;
             m->downtime_bytes += CXF_PAGE_SIZE;
             m->transferred += CXF_PAGE_SIZE;
         }
@@ -197,6 +198,7 @@ int cxf_postcopy_prepare(struct cxf_migration *m, struct cxf_err *e)
     if (alloc_state(m) || make_order(m))
         return cxf_fail(e, -ENOMEM, "out of memory for post-copy bookkeeping");
     map_pages(m);
+    m->away_at_switch = m->remaining;
     int rc = push_device_pages(m);
     if (rc)
         return cxf_fail(e, rc, "device pages could not be moved: %s", strerror(-rc));

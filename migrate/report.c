@@ -84,6 +84,8 @@ static struct json_object *postcopy_json(const struct cxf_migration *m)
     add_u64(pulled, "touch", m->pulled[CXF_PULL_TOUCH]);
     add_u64(pulled, "prefetch", m->pulled[CXF_PULL_PREFETCHED]);
     json_object_object_add(o, "pages-pulled", pulled);
+    add_u64(o, "pages-away-at-switch-over", m->away_at_switch);
+    add_u64(o, "device-pages", m->device_pages);
     return o;
 }
 
