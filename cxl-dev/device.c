@@ -143,6 +143,7 @@ void cxf_dev_destroy(struct cxf_dev *d)
     if (!d)
         return;
     cxf_backing_close(&d->mem);
+    cxf_queue_fini(&d->media);
     free(d->poison.e);
     free(d->lsa);
     free(d);

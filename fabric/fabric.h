@@ -66,6 +66,7 @@ struct cxf_link {
 uint64_t cxf_link_bandwidth(const struct cxf_link *l);
 void cxf_link_setup(struct cxf_link *l, const char *name, unsigned width, unsigned gen,
                     double flit_efficiency, uint32_t flight_ns);
+void cxf_link_fini(struct cxf_link *l);
 
 /* -------------------------------------------------------------- topology */
 

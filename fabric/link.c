@@ -38,3 +38,9 @@ void cxf_link_setup(struct cxf_link *l, const char *name, unsigned width, unsign
     l->q[CXF_DIR_DOWN].bytes_per_sec = bw;
     l->q[CXF_DIR_UP].bytes_per_sec = bw;
 }
+
+void cxf_link_fini(struct cxf_link *l)
+{
+    cxf_queue_fini(&l->q[CXF_DIR_DOWN]);
+    cxf_queue_fini(&l->q[CXF_DIR_UP]);
+}

@@ -50,8 +50,13 @@ void cxf_fabric_free(struct cxf_fabric *f)
     free(f->paths);
     for (unsigned i = 0; i < f->ndevs; i++)
         cxf_dev_destroy(f->dev[i]);
-    for (unsigned i = 0; i < f->nhosts; i++)
+    for (unsigned i = 0; i < CXF_MAX_PORTS; i++)
+        cxf_link_fini(&f->port[i].link);
+    for (unsigned i = 0; i < f->nhosts; i++) {
         cxf_backing_close(&f->host[i].dram);
+        cxf_queue_fini(&f->host[i].dram_q);
+        cxf_link_fini(&f->host[i].bridge.host_link);
+    }
     free(f);
 }
 

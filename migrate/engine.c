@@ -399,6 +399,8 @@ int cxf_migrate_cancel(struct cxf_migration *m, struct cxf_err *e)
 void cxf_mig_free(struct cxf_migration *m)
 {
     cxf_sim_cancel(&m->w->sim, &m->ev);
+    cxf_queue_fini(&m->net_q);
+    cxf_queue_fini(&m->cap_q);
     cxf_ring_free(&m->demand);
     cxf_ring_free(&m->prefetch);
     free(m->copy);

@@ -104,17 +104,20 @@ static uint64_t ops_in_slot(const struct cxf_migration *m, size_t i)
     return ops;
 }
 
-/* Ops per second over [from, to), whole timeline slots. */
+/* Ops per second over [from, to); a timeline slot that straddles an end
+ * counts in proportion to its overlap. */
 static double rate(const struct cxf_migration *m, cxf_time_t from, cxf_time_t to)
 {
     cxf_time_t step = m->timeline_ns ? m->timeline_ns : CXF_MS(1);
-    size_t first = (size_t)(from / step), last = (size_t)(to / step);
-    if (last <= first)
+    if (to <= from)
         return 0;
-    uint64_t ops = 0;
-    for (size_t i = first; i < last; i++)
-        ops += ops_in_slot(m, i);
-    return (double)ops * 1e9 / (double)((last - first) * step);
+    double ops = 0;
+    for (size_t i = (size_t)(from / step); (cxf_time_t)i * step < to; i++) {
+        cxf_time_t a = (cxf_time_t)i * step, b = a + step;
+        cxf_time_t lo = a > from ? a : from, hi = b < to ? b : to;
+        ops += (double)ops_in_slot(m, i) * (double)(hi - lo) / (double)step;
+    }
+    return ops * 1e9 / (double)(to - from);
 }
 
 static struct json_object *throughput_json(const struct cxf_migration *m)

@@ -88,26 +88,37 @@ uint64_t cxf_sim_run_idle(struct cxf_sim *sim, uint64_t max_events);
 /* -------------------------------------------------------- bandwidth queue */
 
 /*
- * A resource that moves bytes at a fixed rate, one transfer at a time (a
- * link direction, a memory device's media). A transfer starts when both it
- * and the resource are ready, and occupies the resource for bytes / rate:
- * concurrent transfers queue behind each other, so their aggregate rate
- * never exceeds the resource's.
+ * A resource that moves bytes at a fixed rate (a link direction, a memory
+ * device's media, a node's DRAM). Bookings may arrive out of time order: a
+ * vCPU runs a whole quantum ahead before the next vCPU runs from the same
+ * instant, so a later booking may be for an earlier time. The queue keeps,
+ * for each 100 ns slot of a horizon, how far into the slot it is booked, and
+ * places a booking from its ready time into the first room after that: the
+ * rate is never exceeded, a booking is never delayed behind another one in
+ * a different slot, and bookings made in time order behave exactly as a
+ * FIFO. (Within one slot a booking for an earlier instant may wait behind
+ * a later one: an error of at most one slot.)
  */
+#define CXF_QUEUE_SLOT_NS 100u
+#define CXF_QUEUE_SLOTS   16384u /* 1.6 ms of horizon */
+
 struct cxf_queue {
-    uint64_t bytes_per_sec;
-    cxf_time_t busy_until;
-    uint64_t bytes;      /* moved so far */
+    uint64_t bytes_per_sec;   /* 0: unlimited */
+    uint32_t *busy;           /* ns into each slot already booked (ring), on first use */
+    uint64_t base;            /* absolute slot number of the ring's oldest slot */
+    cxf_time_t busy_until;    /* the latest end booked */
+    uint64_t bytes;           /* moved so far */
     uint64_t transfers;
-    cxf_time_t waited;   /* total queueing delay imposed */
+    cxf_time_t waited;        /* total queueing delay imposed */
 };
 
 /* ceil(bytes / bytes_per_sec) in nanoseconds; 0 when the rate is 0 (infinite). */
 cxf_time_t cxf_queue_duration(uint64_t bytes_per_sec, uint64_t bytes);
-/* Reserve the resource for `bytes` from the first instant >= ready at which
- * it is free; returns that start time and sets *end to when it finishes. */
+/* Reserve the resource for `bytes` from the first capacity at or after
+ * `ready`; returns when the transfer starts and sets *end to when it ends. */
 cxf_time_t cxf_queue_reserve(struct cxf_queue *q, cxf_time_t ready, uint64_t bytes,
                              cxf_time_t *end);
+void cxf_queue_fini(struct cxf_queue *q);
 
 /* ------------------------------------------------------------------- rng */
 
