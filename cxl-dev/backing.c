@@ -13,8 +13,6 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <linux/fs.h>
-#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -50,31 +48,46 @@ int cxf_backing_open_memfd(struct cxf_backing *b, const char *name, uint64_t siz
     return rc;
 }
 
+/* Open the shared backing file: an existing regular file at least `size`
+ * long (never grown or shrunk: it may hold someone's data), or a new one
+ * created here. Symlinks and block devices are refused, so a config cannot
+ * aim the emulator at /etc/passwd or a disk. */
+static int open_backing_fd(const char *path, uint64_t size)
+{
+    int fd = open(path, O_RDWR | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0 && errno == ENOENT) {
+        fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+        if (fd >= 0 && ftruncate(fd, (off_t)size) < 0) {
+            int rc = -errno;
+            close(fd);
+            unlink(path);
+            return rc;
+        }
+        return fd < 0 ? -errno : fd;
+    }
+    if (fd < 0)
+        return errno == ELOOP ? -EINVAL : -errno;
+    struct stat st;
+    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+        close(fd);
+        return -EINVAL;
+    }
+    if ((uint64_t)st.st_size < size) {
+        close(fd);
+        return -EFBIG;
+    }
+    return fd;
+}
+
 int cxf_backing_open_file(struct cxf_backing *b, const char *path, uint64_t size)
 {
     memset(b, 0, sizeof(*b));
     b->fd = -1;
     if (size == 0 || size % CXF_PAGE_SIZE)
         return -EINVAL;
-    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    int fd = open_backing_fd(path, size);
     if (fd < 0)
-        return -errno;
-    struct stat st;
-    if (fstat(fd, &st) < 0 || (!S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode))) {
-        close(fd);
-        return -EINVAL;
-    }
-    uint64_t dev_size = 0;
-    if (S_ISBLK(st.st_mode) && (ioctl(fd, BLKGETSIZE64, &dev_size) < 0 || dev_size < size)) {
-        close(fd);
-        return -ENOSPC; /* mapping past a block device's end would fault */
-    }
-    /* Grow a short file (sparse); never shrink one: it may hold pool data. */
-    if (S_ISREG(st.st_mode) && (uint64_t)st.st_size < size && ftruncate(fd, (off_t)size) < 0) {
-        int rc = -errno;
-        close(fd);
-        return rc;
-    }
+        return fd;
     int rc = map_fd(b, fd, size);
     if (rc) {
         close(fd);

@@ -40,7 +40,9 @@ struct cxf_backing {
 };
 
 int cxf_backing_open_memfd(struct cxf_backing *b, const char *name, uint64_t size);
-/* Open (creating or growing, never shrinking) a file shared with others. */
+/* Open a file shared with others: an existing regular file at least `size`
+ * bytes long, or a new one. -EFBIG: exists but is too short (it is never
+ * resized); -EINVAL: a symlink or not a regular file. */
 int cxf_backing_open_file(struct cxf_backing *b, const char *path, uint64_t size);
 void cxf_backing_close(struct cxf_backing *b);
 /* Give pages back to the host (hole punch); they read back as zeros. */
@@ -119,6 +121,7 @@ struct cxf_hdm {
     bool cap_16;            /* device: 16-way capable (capability bit 12) */
     uint64_t dpa_capacity;  /* device: DPA space the decoders may map */
     uint64_t generation;    /* bumped on every commit/uncommit/reset */
+    uint64_t resets;        /* conventional resets so far (an LD unbound and rebound) */
     uint64_t *notify;       /* optional: also bumped (a fabric's generation) */
     struct cxf_hdm_decoder dec[CXF_HDM_MAX];
 };

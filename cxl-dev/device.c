@@ -120,6 +120,14 @@ int cxf_dev_create(struct cxf_dev **out, const struct cxf_dev_config *c, struct 
                          : cxf_backing_open_memfd(&d->mem, d->name, d->capacity);
     if (rc) {
         free(d);
+        if (rc == -EFBIG)
+            return cxf_fail(e, rc, "device %s: backing file %s is shorter than the device's %llu "
+                            "bytes; it is never resized (give a new path or a big enough file)",
+                            name, c->backing_path, (unsigned long long)(c->volatile_bytes +
+                                                                        c->persistent_bytes));
+        if (rc == -EINVAL && c->backing_path)
+            return cxf_fail(e, rc, "device %s: backing %s must be a regular file, not a link "
+                            "or device", name, c->backing_path);
         return cxf_fail(e, rc, "device %s: cannot create %s backing memory: %s", name,
                         c->backing_path ? c->backing_path : "memfd", strerror(-rc));
     }

@@ -215,6 +215,7 @@ void cxf_hdm_reset(struct cxf_hdm *h)
 {
     for (unsigned i = 0; i < h->count; i++)
         memset(&h->dec[i], 0, sizeof(h->dec[i]));
+    h->resets++;
     changed(h);
 }
 

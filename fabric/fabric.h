@@ -285,6 +285,8 @@ struct cxf_region_target {
     unsigned decoder;      /* the endpoint decoder used */
     unsigned position;     /* interleave position */
     unsigned vcs, vppb;    /* how the host reaches it */
+    uint64_t resets;       /* the LD's decoder resets when the region was made: an
+                              unbind since makes this target stale */
 };
 
 struct cxf_region {

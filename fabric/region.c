@@ -297,7 +297,7 @@ static int program_endpoints(struct plan *p, struct cxf_region *r, struct cxf_er
             return rc;
         r->target[t->position] = (struct cxf_region_target){
             .dev = t->dev, .ld = t->ld, .decoder = (unsigned)used, .position = t->position,
-            .vcs = t->vcs, .vppb = t->vppb};
+            .vcs = t->vcs, .vppb = t->vppb, .resets = t->dev->ld[t->ld].hdm.resets};
     }
     return 0;
 }
@@ -363,6 +363,14 @@ static void init_region(struct cxf_region *r, const struct plan *p, unsigned id)
 }
 
 static void uncommit_region(struct cxf_fabric *f, struct cxf_region *r);
+
+/* Does the target still hold its endpoint decoder? Unbinding the LD reset
+ * its decoders: the decoder index may now belong to someone else. */
+static bool target_live(const struct cxf_region_target *t)
+{
+    return t->dev && t->dev->ld[t->ld].hdm.resets == t->resets &&
+           t->dev->ld[t->ld].hdm.dec[t->decoder].committed;
+}
 
 static int make_plan(struct cxf_fabric *f, const struct cxf_region_req *req, struct plan *p,
                      struct cxf_err *e)
@@ -440,7 +448,7 @@ static void uncommit_region(struct cxf_fabric *f, struct cxf_region *r)
             cxf_hdm_uncommit(&f->vcs[i].hdm, (unsigned)r->usp_decoder[i]);
     for (unsigned i = 0; i < r->ways; i++) {
         struct cxf_region_target *t = &r->target[i];
-        if (t->dev && t->dev->ld[t->ld].hdm.dec[t->decoder].committed)
+        if (target_live(t))
             cxf_hdm_uncommit(&t->dev->ld[t->ld].hdm, t->decoder);
     }
 }
@@ -455,9 +463,8 @@ int cxf_region_destroy(struct cxf_fabric *f, struct cxf_region *r, struct cxf_er
         top = top && is_top(&f->vcs[i].hdm, r->usp_decoder[i]);
     for (unsigned i = 0; i < r->ways; i++) {
         const struct cxf_region_target *t = &r->target[i];
-        const struct cxf_hdm *hdm = &t->dev->ld[t->ld].hdm;
         /* an LD unbound since (decoders reset) no longer holds the decoder */
-        top = top && (!hdm->dec[t->decoder].committed || is_top(hdm, (int)t->decoder));
+        top = top && (!target_live(t) || is_top(&t->dev->ld[t->ld].hdm, (int)t->decoder));
     }
     if (!top)
         return cxf_fail(e, -EBUSY, "region %u: destroy the regions created after it first", r->id);
@@ -481,7 +488,7 @@ int cxf_region_hpa(const struct cxf_fabric *f, unsigned host, const struct cxf_d
         for (unsigned p = 0; p < r->ways; p++) {
             const struct cxf_region_target *t = &r->target[p];
             const struct cxf_hdm_decoder *d = &t->dev->ld[t->ld].hdm.dec[t->decoder];
-            if (t->dev != dev || t->ld != ld || !d->committed || ld_dpa < d->dpa_base ||
+            if (t->dev != dev || t->ld != ld || !target_live(t) || ld_dpa < d->dpa_base ||
                 ld_dpa - d->dpa_base >= d->dpa_size)
                 continue;
             *hpa = r->base + cxf_il_hpa_offset(ld_dpa - d->dpa_base, p, r->ways, r->granularity);

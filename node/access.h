@@ -8,19 +8,23 @@
  * path in node/tlb.c and node/memory.c, which charges modelled time.
  *
  * Accesses of 1, 2, 4 and 8 bytes must be naturally aligned. A fault (an
- * unreachable page, an address beyond guest memory) does not stop the
- * operation: later accesses of the op see a scratch page, and the vCPU rolls
- * the op back from its undo journal before deciding to retry or give up.
+ * unreachable page, an address beyond guest memory, an op writing more than
+ * the undo journal holds) does not stop the operation: later accesses of the
+ * op see a scratch page, and the vCPU rolls the op back from its undo
+ * journal before deciding to retry or give up.
  */
 #ifndef CXF_NODE_ACCESS_H
 #define CXF_NODE_ACCESS_H
 
+#include <errno.h>
 #include <string.h>
 
 struct cxf_vcpu;
 struct cxf_tlb_entry;
 
 struct cxf_tlb_entry *cxf_tlb_miss(struct cxf_vcpu *v, uint64_t gpa, unsigned size, bool write);
+/* Abandon the current op with fault rc; returns the scratch entry. */
+struct cxf_tlb_entry *cxf_tlb_fault(struct cxf_vcpu *v, uint64_t gpa, int rc);
 void cxf_mem_access(struct cxf_vcpu *v, const struct cxf_tlb_entry *e, uint64_t gpa,
                     uint64_t line, bool write);
 void cxf_vm_copy(struct cxf_vcpu *v, uint64_t dst, uint64_t src, uint64_t len);
@@ -56,6 +60,9 @@ static inline void cxf_mem_touch(struct cxf_vcpu *v, const struct cxf_tlb_entry 
     cxf_mem_access(v, e, gpa, line, write);
 }
 
+/* Record the bytes a store is about to overwrite. A full journal only ever
+ * meets stores to the scratch page (cxf_st faults the op first), which
+ * need no undo. */
 static inline void cxf_journal(struct cxf_vcpu *v, uint8_t *p, unsigned size)
 {
     if (__builtin_expect(v->jn < CXF_JOURNAL_MAX, 1)) {
@@ -63,8 +70,6 @@ static inline void cxf_journal(struct cxf_vcpu *v, uint8_t *p, unsigned size)
         j->p = p;
         j->size = (uint8_t)size;
         memcpy(&j->old, p, size);
-    } else {
-        v->journal_overflow = true; /* this op can no longer be rolled back */
     }
 }
 
@@ -80,6 +85,8 @@ static inline uint64_t cxf_ld(struct cxf_vcpu *v, uint64_t gpa, unsigned size)
 static inline void cxf_st(struct cxf_vcpu *v, uint64_t gpa, uint64_t val, unsigned size)
 {
     struct cxf_tlb_entry *e = cxf_tlb_get(v, gpa, size, true);
+    if (__builtin_expect(v->jn >= CXF_JOURNAL_MAX, 0))
+        e = cxf_tlb_fault(v, gpa, -E2BIG); /* too big to undo: abandon the op */
     uint8_t *p = e->host + (gpa & 4095);
     cxf_journal(v, p, size);
     memcpy(p, &val, size);

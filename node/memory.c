@@ -43,8 +43,10 @@ void cxf_mem_access(struct cxf_vcpu *v, const struct cxf_tlb_entry *e, uint64_t 
     if (v->fault || !e->path)
         return; /* an op being abandoned costs nothing more */
     struct cxf_node *n = v->vm->node;
-    v->last_line = line;
-    v->last_dirty = write;
+    if (n->llc.line) { /* the same-line shortcut is an LLC hit: only with an LLC */
+        v->last_line = line;
+        v->last_dirty = write;
+    }
     const struct cxf_path *wb;
     if (cxf_llc_access(&n->llc, line, write, e->path, &wb)) {
         v->clock += n->llc.hit_ns;
@@ -64,18 +66,33 @@ void cxf_vcpu_rollback(struct cxf_vcpu *v)
     }
 }
 
-/* Bytes of one page-bounded chunk at gpa, with timing for each line. */
+/* Bytes of one page-bounded chunk at gpa, with timing for each line. Each
+ * line is looked up, so a poisoned line inside the chunk is caught as a
+ * single load of it would be. */
 static uint8_t *chunk(struct cxf_vcpu *v, uint64_t gpa, uint64_t len, bool write)
 {
     struct cxf_tlb_entry *e = cxf_tlb_get(v, gpa, 1, write);
-    for (uint64_t off = 0; off < len; off += CXF_LINE_SIZE - ((gpa + off) & (CXF_LINE_SIZE - 1)))
+    uint8_t *p = e->host + (gpa & (CXF_PAGE_SIZE - 1));
+    for (uint64_t off = 0; off < len; off += CXF_LINE_SIZE - ((gpa + off) & (CXF_LINE_SIZE - 1))) {
+        e = cxf_tlb_get(v, gpa + off, 1, write);
         cxf_mem_touch(v, e, gpa + off, write);
-    return e->host + (gpa & (CXF_PAGE_SIZE - 1));
+    }
+    return v->fault ? v->scratch_page + (gpa & (CXF_PAGE_SIZE - 1)) : p;
 }
 
 static uint64_t page_left(uint64_t gpa)
 {
     return CXF_PAGE_SIZE - (gpa & (CXF_PAGE_SIZE - 1));
+}
+
+/* A chunk about to be written, or the scratch page if its undo records
+ * would not fit the journal (the op is then too big to undo). */
+static uint8_t *writable_chunk(struct cxf_vcpu *v, uint64_t gpa, uint64_t len)
+{
+    uint8_t *to = chunk(v, gpa, len, true);
+    if (v->jn + (len + 7) / 8 > CXF_JOURNAL_MAX)
+        to = cxf_tlb_fault(v, gpa, -E2BIG)->host + (gpa & (CXF_PAGE_SIZE - 1));
+    return to;
 }
 
 /* Journal a range before it is overwritten, 8 bytes a record. */
@@ -92,7 +109,7 @@ void cxf_vm_copy(struct cxf_vcpu *v, uint64_t dst, uint64_t src, uint64_t len)
         n = n < page_left(src) ? n : page_left(src);
         n = n < page_left(dst) ? n : page_left(dst);
         const uint8_t *from = chunk(v, src, n, false);
-        uint8_t *to = chunk(v, dst, n, true);
+        uint8_t *to = writable_chunk(v, dst, n);
         journal_range(v, to, n);
         memmove(to, from, n);
         src += n, dst += n, len -= n;
@@ -103,7 +120,7 @@ void cxf_vm_fill(struct cxf_vcpu *v, uint64_t dst, uint8_t byte, uint64_t len)
 {
     while (len) {
         uint64_t n = len < page_left(dst) ? len : page_left(dst);
-        uint8_t *to = chunk(v, dst, n, true);
+        uint8_t *to = writable_chunk(v, dst, n);
         journal_range(v, to, n);
         memset(to, byte, n);
         dst += n, len -= n;

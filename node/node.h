@@ -117,8 +117,9 @@ struct cxf_gpage {
     uint8_t flags;
     uint32_t accesses;            /* memory accesses (LLC misses), saturating */
     /* the page's last translation, valid while the fabric generation is
-     * xgen: TLB misses then skip routing (0 = none) */
-    uint64_t xgen;
+     * xgen and the VM is on node xnode: TLB misses then skip routing */
+    uint64_t xgen;                /* 0 = none */
+    uint16_t xnode;
     uint8_t *xhost;
     const struct cxf_path *xpath;
 };
@@ -190,7 +191,6 @@ struct cxf_vcpu {
     int fault;                    /* first fault of the op, 0 if none */
     uint64_t fault_gpa;
     unsigned jn;                  /* journal records */
-    bool journal_overflow;
     struct cxf_journal_rec *journal;
     struct cxf_tlb_entry scratch; /* stands in after a fault */
     uint8_t *scratch_page;

@@ -23,8 +23,6 @@ static inline bool cxf_fault_retryable(int fault)
     return fault == -ENOLINK || fault == -ENXIO; /* link down, LD unbound */
 }
 
-/* Where vCPU time goes when an op faults: the scratch entry. */
-struct cxf_tlb_entry *cxf_tlb_fault(struct cxf_vcpu *v, uint64_t gpa, int rc);
 /* The HPA at which the VM's node reaches a page location. */
 int cxf_vm_loc_hpa(const struct cxf_vm *vm, const struct cxf_gpage *p, uint64_t *hpa);
 void cxf_vcpu_tlb_flush(struct cxf_vcpu *v);

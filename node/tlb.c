@@ -78,7 +78,7 @@ static enum cxf_access_class class_of(const struct cxf_vm *vm, const struct cxf_
 static int translate(struct cxf_vm *vm, struct cxf_gpage *p, uint64_t gpa, bool write)
 {
     const struct cxf_fabric *f = vm->node->fab;
-    if (p->xgen == f->generation && p->xhost)
+    if (p->xgen == f->generation && p->xnode == vm->node->host && p->xhost)
         return 0;
     uint64_t hpa;
     struct cxf_route r;
@@ -91,6 +91,7 @@ static int translate(struct cxf_vm *vm, struct cxf_gpage *p, uint64_t gpa, bool 
         return -EINVAL; /* pool memory interleaved finer than a page */
     p->xhost = r.host_ptr;
     p->xpath = r.path;
+    p->xnode = (uint16_t)vm->node->host;
     p->xgen = r.has_poison ? 0 : f->generation;
     if (!r.has_poison)
         return 0;

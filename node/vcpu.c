@@ -76,7 +76,7 @@ static void handle_fault(struct cxf_vcpu *v)
 {
     struct cxf_vm *vm = v->vm;
     int f = v->fault;
-    if (cxf_fault_retryable(f) && !v->journal_overflow) {
+    if (cxf_fault_retryable(f)) {
         v->state = CXF_VCPU_BLOCKED;
         v->retries++;
         snprintf(vm->reason, sizeof(vm->reason), "vCPU %u blocked on gpa 0x%llx: %s", v->id,
@@ -89,6 +89,9 @@ static void handle_fault(struct cxf_vcpu *v)
         end_vm(vm, CXF_VM_FAILED, "machine check: poisoned memory", v->fault_gpa, f);
     else if (f == -ENOMEM)
         end_vm(vm, CXF_VM_FAILED, "no free frame on the node", v->fault_gpa, f);
+    else if (f == -E2BIG)
+        end_vm(vm, CXF_VM_FAILED, "an operation stored more than the undo journal holds",
+               v->fault_gpa, f);
     else
         end_vm(vm, CXF_VM_FAILED, "bad guest access", v->fault_gpa, f);
 }
@@ -103,7 +106,6 @@ static bool run_op(struct cxf_vcpu *v)
         memcpy(saved_dev, vm->vdev, sizeof(saved_dev));
     v->jn = 0;
     v->fault = 0;
-    v->journal_overflow = false;
     int rc = vm->wl.ops->step(&vm->wl, v);
     if (rc == 0 && !v->fault)
         cxf_vdevs_after_op(v);

@@ -7,7 +7,9 @@
 #include <errno.h>
 #include <string.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
+#include <stdio.h>
 
 #define MB (1ull << 20)
 #define GB (1ull << 30)
@@ -283,10 +285,9 @@ static void test_media_timing(void **state)
 static void test_shared_file_backing(void **state)
 {
     (void)state;
-    char path[] = "/tmp/cxf-test-pool-XXXXXX";
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    close(fd);
+    char dir[] = "/tmp/cxf-test-pool-XXXXXX", path[64], victim[64], link[64];
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof(path), "%s/pool", dir);
     struct cxf_dev_config c;
     cxf_dev_config_default(&c);
     c.volatile_bytes = 256 * MB;
@@ -303,7 +304,28 @@ static void test_shared_file_backing(void **state)
     assert_memory_equal(back, line, 64);
     cxf_dev_destroy(a);
     cxf_dev_destroy(b);
+    /* an existing short file is never grown, links and devices are refused */
+    snprintf(victim, sizeof(victim), "%s/victim", dir);
+    FILE *v = fopen(victim, "w");
+    fputs("precious\n", v);
+    fclose(v);
+    struct cxf_err e = {{0}};
+    c.backing_path = victim;
+    assert_int_equal(cxf_dev_create(&a, &c, &e), -EFBIG);
+    assert_non_null(strstr(e.msg, "never resized"));
+    struct stat st;
+    assert_int_equal(stat(victim, &st), 0);
+    assert_int_equal(st.st_size, 9);
+    snprintf(link, sizeof(link), "%s/link", dir);
+    assert_int_equal(symlink(path, link), 0);
+    c.backing_path = link;
+    assert_int_equal(cxf_dev_create(&a, &c, &e), -EINVAL);
+    c.backing_path = "/dev/null";
+    assert_int_equal(cxf_dev_create(&a, &c, &e), -EINVAL);
+    unlink(link);
+    unlink(victim);
     unlink(path);
+    rmdir(dir);
 }
 
 int main(void)

@@ -155,6 +155,35 @@ static void test_destroy_in_reverse_order(void **state)
     cxf_fabric_free(f);
 }
 
+/* Unbinding an LD makes its regions' targets stale: they answer nothing
+ * and destroying the stale region cannot touch the decoder the LD's next
+ * host committed at the same index. */
+static void test_stale_region_after_rebind(void **state)
+{
+    (void)state;
+    struct cxf_fabric *f = fx_two_nodes();
+    const char *pool[] = {"pool"};
+    struct cxf_region *old = fx_region(f, 0, pool, NULL, 1, 4096, 0, false);
+    uint64_t hpa;
+    assert_int_equal(cxf_region_hpa(f, 0, f->dev[0], 0, &hpa), 0);
+    /* LD 0 moves from n0 to n1 */
+    assert_int_equal(cxf_fabric_unbind(f, 0, 0), CXF_RC_SUCCESS);
+    assert_int_equal(cxf_region_hpa(f, 0, f->dev[0], 0, &hpa), -ENOENT);
+    assert_int_equal(cxf_fabric_bind(f, 1, 1, 2, 0), CXF_RC_SUCCESS);
+    unsigned ld0[] = {0};
+    struct cxf_region *fresh = fx_region(f, 1, pool, ld0, 1, 4096, 0, false);
+    struct cxf_route rt;
+    assert_int_equal(cxf_fabric_route(f, 1, fresh->base, &rt), 0);
+    struct cxf_err e;
+    assert_int_equal(cxf_region_destroy(f, old, &e), 0);
+    /* n1's region still routes */
+    assert_int_equal(cxf_fabric_route(f, 1, fresh->base, &rt), 0);
+    assert_int_equal(rt.dpa, 0);
+    assert_int_equal(cxf_region_hpa(f, 1, f->dev[0], 0, &hpa), 0);
+    assert_int_equal(hpa, fresh->base);
+    cxf_fabric_free(f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -162,6 +191,7 @@ int main(void)
         cmocka_unit_test(test_persistent_region_skips_to_partition),
         cmocka_unit_test(test_refusals),
         cmocka_unit_test(test_destroy_in_reverse_order),
+        cmocka_unit_test(test_stale_region_after_rebind),
     };
     return cmocka_run_group_tests_name("region", tests, NULL, NULL);
 }

@@ -422,6 +422,148 @@ static void test_devices(void **state)
     nfx_fini(&x);
 }
 
+/* A test workload whose one op is whatever `big_op` does. */
+static void (*big_op)(struct cxf_vcpu *v);
+
+static int big_step(struct cxf_workload *w, struct cxf_vcpu *v)
+{
+    (void)w;
+    big_op(v);
+    return 0;
+}
+
+static const struct cxf_workload_ops big_ops = {.name = "test", .step = big_step};
+
+static struct cxf_vm *vm_running(struct nfx *x, void (*op)(struct cxf_vcpu *))
+{
+    struct cxf_vm *vm = nfx_vm(x, 0, "idle", 4 * MB, 1, 1, 10);
+    vm->wl.ops = &big_ops;
+    big_op = op;
+    return vm;
+}
+
+static void fill_128k(struct cxf_vcpu *v)
+{
+    cxf_st64(v, 8, 0xfeed); /* a first store to undo, then too many */
+    cxf_vm_fill(v, 0x10000, 0xab, 128 << 10);
+}
+
+static void stores_20000(struct cxf_vcpu *v)
+{
+    for (uint64_t i = 0; i < 20000; i++)
+        cxf_st64(v, i * 8, i);
+}
+
+/* An op that writes more than the journal holds is abandoned, undone, and
+ * the VM fails saying so: no half-done op in memory. */
+static void test_op_too_big_to_undo(void **state)
+{
+    (void)state;
+    void (*ops[])(struct cxf_vcpu *) = {fill_128k, stores_20000};
+    for (int i = 0; i < 2; i++) {
+        struct nfx x;
+        nfx_init(&x);
+        struct cxf_vm *vm = vm_running(&x, ops[i]);
+        uint64_t before = nfx_hash(vm);
+        cxf_vm_start(vm);
+        cxf_sim_run_idle(&x.sim, 0);
+        assert_int_equal(vm->state, CXF_VM_FAILED);
+        assert_non_null(strstr(vm->reason, "undo journal"));
+        assert_true(nfx_hash(vm) == before);
+        nfx_fini(&x);
+    }
+}
+
+/* Not commutative, and the remote load comes after a local store: a fault
+ * at the load must undo the store. */
+static void store_then_remote(struct cxf_vcpu *v)
+{
+    uint64_t x = cxf_ld64(v, 0);
+    cxf_st64(v, 0, x * 3 + 1);
+    uint64_t y = cxf_ld64(v, 10 * 4096); /* page 10 is on node1 */
+    cxf_st64(v, 8, cxf_ld64(v, 8) ^ (y + x));
+}
+
+static void do_bridge_down(struct at_event *a)
+{
+    cxf_fault_link(a->x->f, "node1.bridge", true, NULL);
+    a->ops_seen = cxf_vm_ops_done(a->vm);
+}
+
+static void do_bridge_up(struct at_event *a)
+{
+    a->ops_seen = cxf_vm_ops_done(a->vm);
+    cxf_fault_link(a->x->f, "node1.bridge", false, NULL);
+}
+
+static void test_rollback_of_real_stores(void **state)
+{
+    (void)state;
+    uint64_t h[2];
+    for (int faulty = 0; faulty < 2; faulty++) {
+        struct nfx x;
+        nfx_init(&x);
+        struct cxf_vm *vm = vm_running(&x, store_then_remote);
+        vm->ops_total = 5000;
+        move_page(&x, vm, 10, 1, NULL);
+        struct at_event down, up;
+        if (faulty) {
+            at(&down, &x, vm, CXF_US(100), do_bridge_down);
+            at(&up, &x, vm, CXF_MS(1), do_bridge_up);
+        }
+        cxf_vm_start(vm);
+        cxf_sim_run_idle(&x.sim, 0);
+        assert_int_equal(vm->state, CXF_VM_DONE);
+        if (faulty) {
+            assert_int_equal(up.ops_seen, down.ops_seen); /* blocked, nothing ran */
+            assert_true(vm->vcpu[0].retries > 10);
+        }
+        h[faulty] = nfx_hash(vm);
+        nfx_fini(&x);
+    }
+    assert_true(h[0] == h[1]);
+}
+
+static void copy_poisoned_page(struct cxf_vcpu *v)
+{
+    cxf_vm_copy(v, 0, 4096, 4096); /* page 1 lives in the pool */
+}
+
+static void test_bulk_copy_meets_poison(void **state)
+{
+    (void)state;
+    struct nfx x;
+    nfx_init(&x);
+    struct cxf_vm *vm = vm_running(&x, copy_poisoned_page);
+    uint64_t next_dpa = POOL_DPA0;
+    move_page(&x, vm, 1, 2, &next_dpa);
+    /* line 2 of the page, not its first */
+    assert_int_equal(cxf_fault_poison(x.f, "pool0", POOL_DPA0 + 128, NULL), 0);
+    cxf_vm_start(vm);
+    cxf_sim_run_idle(&x.sim, 0);
+    assert_int_equal(vm->state, CXF_VM_FAILED);
+    assert_non_null(strstr(vm->reason, "machine check"));
+    nfx_fini(&x);
+}
+
+static void test_no_llc_means_no_llc_hits(void **state)
+{
+    (void)state;
+    struct nfx x;
+    struct cxf_node_config cfg;
+    cxf_node_config_default(&cfg);
+    cfg.llc_size = 0;
+    nfx_init_cfg(&x, &cfg);
+    struct cxf_vm *vm = nfx_vm(&x, 0, "stream:size=3M", 8 * MB, 2, 1, 20000);
+    cxf_vm_start(vm);
+    cxf_sim_run_idle(&x.sim, 0);
+    uint64_t acc[CXF_AC_COUNT];
+    cxf_vm_accesses(vm, acc);
+    assert_int_equal(acc[CXF_AC_LLC], 0);
+    assert_true(acc[CXF_AC_LOCAL] >= 20000 * 8); /* every word of every line */
+    nfx_fini(&x);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -434,6 +576,10 @@ int main(void)
         cmocka_unit_test(test_poison_is_a_machine_check),
         cmocka_unit_test(test_throttle_stretches_time),
         cmocka_unit_test(test_devices),
+        cmocka_unit_test(test_op_too_big_to_undo),
+        cmocka_unit_test(test_rollback_of_real_stores),
+        cmocka_unit_test(test_bulk_copy_meets_poison),
+        cmocka_unit_test(test_no_llc_means_no_llc_hits),
     };
     return cmocka_run_group_tests_name("vm_memory", tests, NULL, NULL);
 }
