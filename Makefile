@@ -31,9 +31,10 @@ SAN_LIB := $(SAN)/libcxfab.a
 # Tools: every tools/<name>/main.c (plus its sibling .c files) is one binary.
 TOOL_DIRS := $(filter-out tools/bench tools/scenarios,$(patsubst %/main.c,%,$(wildcard tools/*/main.c)))
 TOOLS     := $(TOOL_DIRS:tools/%=$(BUILD)/bin/%)
+# tools/common is an archive so each tool links only the pieces it uses.
 TOOL_SHARED_SRC := $(wildcard tools/common/*.c)
-TOOL_SHARED_OBJ := $(TOOL_SHARED_SRC:%.c=$(BUILD)/obj/%.o)
-SAN_TOOL_SHARED_OBJ := $(TOOL_SHARED_SRC:%.c=$(SAN)/obj/%.o)
+TOOL_SHARED_OBJ := $(BUILD)/libcxtools.a
+SAN_TOOL_SHARED_OBJ := $(SAN)/libcxtools.a
 
 BENCH_SRC := $(wildcard tools/bench/bench_*.c)
 BENCHES   := $(BENCH_SRC:tools/bench/%.c=$(BUILD)/bin/%)
@@ -79,6 +80,14 @@ $(SAN_LIB): $(SAN_OBJ)
 	@mkdir -p $(dir $@)
 	$(Q)rm -f $@ && ar rcs $@ $^
 
+$(TOOL_SHARED_OBJ): $(TOOL_SHARED_SRC:%.c=$(BUILD)/obj/%.o)
+	@mkdir -p $(dir $@)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(SAN_TOOL_SHARED_OBJ): $(TOOL_SHARED_SRC:%.c=$(SAN)/obj/%.o)
+	@mkdir -p $(dir $@)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
 # A tool links its own folder's objects, the shared tool code and the library.
 # (a function, so that `%` is not taken for the pattern rule's stem)
 tool_objs = $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard tools/$(1)/*.c))
@@ -86,7 +95,7 @@ tool_objs = $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard tools/$(1)/*.c))
 $(TOOLS): $(BUILD)/bin/%: $$(call tool_objs,$$*) $(TOOL_SHARED_OBJ) $(LIB)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(OPT_CFLAGS) -o $@ $(filter %.o,$^) $(LIB) $(PKG_LIBS)
+	$(Q)$(CC) $(OPT_CFLAGS) -o $@ $(filter %.o,$^) $(TOOL_SHARED_OBJ) $(LIB) $(PKG_LIBS)
 
 # The same tools built with the sanitizers, for the command-line tests.
 SAN_TOOLS := $(TOOL_DIRS:tools/%=$(SAN)/bin/%)
@@ -94,12 +103,12 @@ san_tool_objs = $(patsubst %.c,$(SAN)/obj/%.o,$(wildcard tools/$(1)/*.c))
 $(SAN_TOOLS): $(SAN)/bin/%: $$(call san_tool_objs,$$*) $(SAN_TOOL_SHARED_OBJ) $(SAN_LIB)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  LD san  $@")
-	$(Q)$(CC) $(SAN_CFLAGS) -o $@ $(filter %.o,$^) $(SAN_LIB) $(PKG_LIBS)
+	$(Q)$(CC) $(SAN_CFLAGS) -o $@ $(filter %.o,$^) $(SAN_TOOL_SHARED_OBJ) $(SAN_LIB) $(PKG_LIBS)
 
 $(BENCHES): $(BUILD)/bin/bench_%: $(BUILD)/obj/tools/bench/bench_%.o $(TOOL_SHARED_OBJ) $(LIB)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(OPT_CFLAGS) -o $@ $(filter %.o,$^) $(LIB) $(PKG_LIBS)
+	$(Q)$(CC) $(OPT_CFLAGS) -o $@ $(filter %.o,$^) $(TOOL_SHARED_OBJ) $(LIB) $(PKG_LIBS)
 
 $(BUILD)/lib/%.so: tools/plugins/%.c
 	@mkdir -p $(dir $@)
@@ -114,7 +123,7 @@ $(BUILD)/lib/test-%.so: tools/plugins/test/broken.c
 $(SAN)/test/%: $(SAN)/obj/tests/unit/%.o $(SAN_TOOL_SHARED_OBJ) $(SAN_LIB)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  LD san  $@")
-	$(Q)$(CC) $(SAN_CFLAGS) -o $@ $(filter %.o,$^) $(SAN_LIB) $(PKG_LIBS) $(TEST_LIBS)
+	$(Q)$(CC) $(SAN_CFLAGS) -o $@ $(filter %.o,$^) $(SAN_TOOL_SHARED_OBJ) $(SAN_LIB) $(PKG_LIBS) $(TEST_LIBS)
 
 CLI_TESTS := $(wildcard tests/cli/test_*.sh)
 

@@ -366,6 +366,9 @@ void cxf_vm_destroy(struct cxf_vm *vm);
 struct cxf_vm *cxf_node_vm(struct cxf_node *n, const char *name);
 
 void cxf_vm_start(struct cxf_vm *vm);
+/* Start with vCPU i running exactly ops[i] operations (nvcpus entries): a
+ * replay to the point another run of the same VM reached. */
+void cxf_vm_start_counts(struct cxf_vm *vm, const uint64_t *ops);
 /* Stop at the next operation boundary of every vCPU; hooks.paused fires
  * once all have stopped. */
 void cxf_vm_pause(struct cxf_vm *vm);

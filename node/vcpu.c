@@ -187,7 +187,9 @@ static void vcpu_event(struct cxf_sim *sim, struct cxf_event *ev)
     }
 }
 
-void cxf_vm_start(struct cxf_vm *vm)
+/* Start every vCPU; ops[i] (when given) is vCPU i's operation count, and a
+ * vCPU given none is done at once (0 would otherwise mean "no limit"). */
+static void start_vcpus(struct cxf_vm *vm, const uint64_t *ops)
 {
     struct cxf_sim *sim = vm->node->sim;
     if (vm->state != CXF_VM_CREATED)
@@ -197,13 +199,27 @@ void cxf_vm_start(struct cxf_vm *vm)
     uint64_t each = vm->ops_total / vm->nvcpus, extra = vm->ops_total % vm->nvcpus;
     for (unsigned i = 0; i < vm->nvcpus; i++) {
         struct cxf_vcpu *v = &vm->vcpu[i];
-        v->regs.ops_target = vm->ops_total ? each + (i < extra) : 0;
+        v->regs.ops_target = ops ? ops[i] : vm->ops_total ? each + (i < extra) : 0;
         if (vm->wl.ops->start)
             vm->wl.ops->start(&vm->wl, v);
         v->clock = sim->now;
+        if (ops && !ops[i]) {
+            finish_vcpu(v);
+            continue;
+        }
         v->state = CXF_VCPU_RUNNING;
         cxf_vcpu_schedule(v, sim->now);
     }
+}
+
+void cxf_vm_start(struct cxf_vm *vm)
+{
+    start_vcpus(vm, NULL);
+}
+
+void cxf_vm_start_counts(struct cxf_vm *vm, const uint64_t *ops)
+{
+    start_vcpus(vm, ops);
 }
 
 void cxf_vm_pause(struct cxf_vm *vm)

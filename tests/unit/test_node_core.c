@@ -173,6 +173,43 @@ static void test_ops_change_memory(void **state)
                 nfx_run_hash(&a, "stream:size=3M", 16 << 20, 1, 7, 200));
 }
 
+/* A run paused part-way is reproduced by starting a fresh VM with each
+ * vCPU's op count: the replay the integrity checks rely on. */
+static void test_start_counts_replays_a_paused_run(void **state)
+{
+    (void)state;
+    struct nfx x;
+    nfx_init(&x);
+    struct cxf_vm *a = nfx_vm(&x, 0, "gups", 16 << 20, 3, 7, 0);
+    cxf_vm_start(a);
+    cxf_sim_run_until(&x.sim, x.sim.now + CXF_US(300));
+    cxf_vm_pause(a);
+    uint64_t ops[3];
+    for (unsigned i = 0; i < 3; i++)
+        ops[i] = a->vcpu[i].regs.ops_done;
+    assert_true(ops[0] > 0 && ops[1] > 0);
+    uint64_t ha = nfx_hash(a);
+    cxf_vm_destroy(a);
+
+    struct cxf_vm *b = nfx_vm(&x, 1, "gups", 16 << 20, 3, 7, 0);
+    cxf_vm_start_counts(b, ops);
+    cxf_sim_run_idle(&x.sim, 0);
+    assert_int_equal(b->state, CXF_VM_DONE);
+    for (unsigned i = 0; i < 3; i++)
+        assert_int_equal(b->vcpu[i].regs.ops_done, ops[i]);
+    assert_true(nfx_hash(b) == ha);
+    cxf_vm_destroy(b);
+
+    /* a vCPU given no operations is done at once */
+    const uint64_t none[2] = {0, 0};
+    struct cxf_vm *c = nfx_vm(&x, 0, "gups", 16 << 20, 2, 7, 0);
+    cxf_vm_start_counts(c, none);
+    assert_int_equal(c->state, CXF_VM_DONE);
+    assert_int_equal(cxf_vm_ops_done(c), 0);
+    cxf_vm_destroy(c);
+    nfx_fini(&x);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -186,6 +223,7 @@ int main(void)
         cmocka_unit_test(test_determinism_ptrchase),
         cmocka_unit_test(test_determinism_idle),
         cmocka_unit_test(test_ops_change_memory),
+        cmocka_unit_test(test_start_counts_replays_a_paused_run),
     };
     return cmocka_run_group_tests_name("node_core", tests, NULL, NULL);
 }
