@@ -3,6 +3,7 @@
  * paths, the object walker and the value readers (see config_priv.h).
  */
 #include "config_priv.h"
+#include "sim/parse.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -141,44 +142,6 @@ int cxf_cfg_walk(struct cxf_cfg *c, struct json_object *obj, const struct cxf_cf
 
 /* -------------------------------------------------------------- numbers */
 
-static int suffix_shift(char s, unsigned *shift)
-{
-    static const char units[] = "KMGT";
-    const char *u = strchr(units, toupper((unsigned char)s));
-    if (!s || !u)
-        return -EINVAL;
-    *shift = 10u * (unsigned)(u - units + 1);
-    return 0;
-}
-
-/* Decimal or 0x-hex digits with an optional K/M/G/T suffix; -EINVAL for bad
- * syntax, -ERANGE for a value past 64 bits. */
-static int parse_number(const char *s, uint64_t *out)
-{
-    unsigned base = 10, shift = 0;
-    if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
-        base = 16;
-        s += 2;
-    }
-    const char *digits = s;
-    uint64_t v = 0;
-    for (; isxdigit((unsigned char)*s); s++) {
-        unsigned d = isdigit((unsigned char)*s) ? (unsigned)(*s - '0')
-                                                : (unsigned)(tolower((unsigned char)*s) - 'a' + 10);
-        if (d >= base)
-            break;
-        if (v > (UINT64_MAX - d) / base)
-            return -ERANGE;
-        v = v * base + d;
-    }
-    if (s == digits || (*s && (suffix_shift(*s, &shift) || s[1])))
-        return -EINVAL;
-    if (v > UINT64_MAX >> shift)
-        return -ERANGE;
-    *out = v << shift;
-    return 0;
-}
-
 /* 1024T, 4K, 15: the exact value, with the largest suffix that divides it. */
 static const char *with_suffix(uint64_t v, char *buf, size_t len)
 {
@@ -197,7 +160,7 @@ int cxf_cfg_read_u64(struct cxf_cfg *c, struct json_object *v, uint64_t max, con
     char q[48], shown[64], limit[32];
     if (json_object_is_type(v, json_type_string)) {
         const char *s = json_object_get_string(v);
-        int rc = parse_number(s, &n);
+        int rc = cxf_parse_u64(s, true, &n);
         snprintf(shown, sizeof(shown), "\"%s\"", cxf_cfg_quote(s, q));
         if (rc == -EINVAL)
             return cxf_cfg_fail(c, rc,

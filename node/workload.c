@@ -3,6 +3,7 @@
  * parameter helpers every workload uses.
  */
 #include "workloads.h"
+#include "sim/parse.h"
 
 #include <errno.h>
 #include <math.h>
@@ -90,31 +91,11 @@ int cxf_params_each(const char *params, struct cxf_err *e,
     return 0;
 }
 
-static int parse_number(const char *s, uint64_t *out)
-{
-    char *end;
-    errno = 0;
-    unsigned long long v = strtoull(s, &end, 0);
-    if (errno || end == s || s[0] == '-')
-        return -EINVAL;
-    unsigned shift = 0;
-    if (*end == 'K' || *end == 'k')
-        shift = 10, end++;
-    else if (*end == 'M' || *end == 'm')
-        shift = 20, end++;
-    else if (*end == 'G' || *end == 'g')
-        shift = 30, end++;
-    if (*end || (shift && v > (UINT64_MAX >> shift)))
-        return -EINVAL;
-    *out = (uint64_t)v << shift;
-    return 0;
-}
-
 int cxf_param_u64(const char *k, const char *v, uint64_t lo, uint64_t hi, uint64_t *out,
                   struct cxf_err *e)
 {
     uint64_t x;
-    if (parse_number(v, &x) || x < lo || x > hi)
+    if (cxf_parse_u64(v, true, &x) || x < lo || x > hi)
         return cxf_fail(e, -EINVAL, "workload parameter %s=%s: need a number from %llu to %llu",
                         k, v, (unsigned long long)lo, (unsigned long long)hi);
     *out = x;

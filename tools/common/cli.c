@@ -12,54 +12,6 @@
 #include <stdio.h>
 #include <string.h>
 
-static int suffix_shift(char c, unsigned *shift)
-{
-    switch (toupper((unsigned char)c)) {
-    case 'K': *shift = 10; return 0;
-    case 'M': *shift = 20; return 0;
-    case 'G': *shift = 30; return 0;
-    case 'T': *shift = 40; return 0;
-    default: return -EINVAL;
-    }
-}
-
-int cxf_parse_u64(const char *s, bool allow_suffix, uint64_t *out)
-{
-    if (!s || !*s)
-        return -EINVAL;
-    unsigned base = 10;
-    const char *p = s;
-    if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
-        base = 16;
-        p += 2;
-    }
-    uint64_t v = 0;
-    const char *digits = p;
-    for (; *p; p++) {
-        int d;
-        if (isdigit((unsigned char)*p))
-            d = *p - '0';
-        else if (base == 16 && isxdigit((unsigned char)*p))
-            d = tolower((unsigned char)*p) - 'a' + 10;
-        else
-            break;
-        if (v > (UINT64_MAX - (uint64_t)d) / base)
-            return -ERANGE;
-        v = v * base + (uint64_t)d;
-    }
-    if (p == digits)
-        return -EINVAL;
-    if (*p) {
-        unsigned shift;
-        if (!allow_suffix || suffix_shift(*p, &shift) || p[1] != '\0')
-            return -EINVAL;
-        if (v > (UINT64_MAX >> shift))
-            return -ERANGE;
-        v <<= shift;
-    }
-    *out = v;
-    return 0;
-}
 
 void cxf_cli_error(const char *prog, const char *fmt, ...)
 {

@@ -8,17 +8,14 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "sim/parse.h" /* cxf_parse_u64 and friends */
+
 struct json_object;
 
 /* Exit codes shared by the tools. */
 #define CXF_EXIT_OK    0
 #define CXF_EXIT_FAIL  1  /* the operation ran and reported failure */
 #define CXF_EXIT_USAGE 2  /* bad arguments */
-
-/* Decimal or 0x-hex, optional K/M/G/T suffix (binary: K = 1024) when
- * allow_suffix. 0 on success, -EINVAL on malformed input, -ERANGE on
- * overflow. */
-int cxf_parse_u64(const char *s, bool allow_suffix, uint64_t *out);
 
 /* Parse a number given for `what` (an option or argument name) and check
  * it is at most `max`; on failure print one line saying what was wrong and
