@@ -3,7 +3,7 @@
 #   build/san/obj, build/san/test  ASan+UBSan build used by `make check`
 #
 # Layers are compiled from their folders; dependencies point one way:
-#   sim <- cxl-dev <- fabric <- node <- migrate <- tools
+#   sim <- cxl-dev <- fabric <- node <- migrate <- ctl <- tools
 
 CC      ?= cc
 BUILD   := build
@@ -21,7 +21,7 @@ OPT_CFLAGS  = $(BASE_CFLAGS) -O2
 SAN_FLAGS   := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 SAN_CFLAGS  = $(BASE_CFLAGS) -O1 $(SAN_FLAGS)
 
-LAYERS  := sim cxl-dev fabric node migrate
+LAYERS  := sim cxl-dev fabric node migrate ctl
 LIB_SRC := $(foreach d,$(LAYERS),$(wildcard $(d)/*.c))
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 SAN_OBJ := $(LIB_SRC:%.c=$(SAN)/obj/%.o)

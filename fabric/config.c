@@ -595,7 +595,7 @@ int cxf_fabric_from_json(struct cxf_fabric **out, const char *json, struct cxf_e
 
 /* The whole file as a string, up to CONFIG_MAX bytes. Read in a loop rather
  * than trusting st_size, so pipes and /proc files work too. */
-static int read_config(const char *path, char **out, struct cxf_err *e)
+int cxf_config_read(const char *path, char **out, struct cxf_err *e)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
@@ -635,7 +635,7 @@ int cxf_fabric_from_file(struct cxf_fabric **out, const char *path, struct cxf_e
     if (!e)
         e = &local;
     *out = NULL;
-    int rc = read_config(path, &text, e);
+    int rc = cxf_config_read(path, &text, e);
     if (rc)
         return rc;
     rc = cxf_fabric_from_json(out, text, e);

@@ -213,6 +213,8 @@ extern const char cxf_default_config[];
  * the problem (file errors start with the path). */
 int cxf_fabric_from_json(struct cxf_fabric **out, const char *json, struct cxf_err *e);
 int cxf_fabric_from_file(struct cxf_fabric **out, const char *path, struct cxf_err *e);
+/* A configuration file's text (at most 1 MiB, no NUL bytes); free() it. */
+int cxf_config_read(const char *path, char **text, struct cxf_err *e);
 void cxf_fabric_free(struct cxf_fabric *f);
 
 /* Topology building blocks (used by the config parser and by tests). */
@@ -423,6 +425,8 @@ int cxf_fault_node_fail(struct cxf_fabric *f, unsigned host);
 /* Poison a line of a device (device-wide DPA). */
 int cxf_fault_poison(struct cxf_fabric *f, const char *dev, uint64_t dpa, struct cxf_err *e);
 struct cxf_link *cxf_fabric_link_by_name(struct cxf_fabric *f, const char *name);
+/* Every link in turn (switch ports, then bridges' host links); NULL past the last. */
+struct cxf_link *cxf_fabric_link(struct cxf_fabric *f, unsigned i);
 
 /* ---------------------------------------------------------------- output */
 

@@ -10,16 +10,23 @@
 #include <errno.h>
 #include <string.h>
 
+struct cxf_link *cxf_fabric_link(struct cxf_fabric *f, unsigned i)
+{
+    for (unsigned p = 0; p < f->nports; p++)
+        if (f->port[p].kind != CXF_PORT_UNUSED && i-- == 0)
+            return &f->port[p].link;
+    for (unsigned h = 0; h < f->nhosts; h++)
+        if (f->host[h].bridge.present && i-- == 0)
+            return &f->host[h].bridge.host_link;
+    return NULL;
+}
+
 struct cxf_link *cxf_fabric_link_by_name(struct cxf_fabric *f, const char *name)
 {
-    for (unsigned i = 0; i < f->nports; i++) {
-        struct cxf_switch_port *p = &f->port[i];
-        if (p->kind != CXF_PORT_UNUSED && !strcmp(p->link.name, name))
-            return &p->link;
-    }
-    for (unsigned i = 0; i < f->nhosts; i++)
-        if (f->host[i].bridge.present && !strcmp(f->host[i].bridge.host_link.name, name))
-            return &f->host[i].bridge.host_link;
+    struct cxf_link *l;
+    for (unsigned i = 0; (l = cxf_fabric_link(f, i)); i++)
+        if (!strcmp(l->name, name))
+            return l;
     return NULL;
 }
 
@@ -27,7 +34,7 @@ int cxf_fault_link(struct cxf_fabric *f, const char *link_name, bool down, struc
 {
     struct cxf_link *l = cxf_fabric_link_by_name(f, link_name);
     if (!l)
-        return cxf_fail(e, -ENOENT, "no link named '%s' (see the topology's links)", link_name);
+        return cxf_fail(e, -ENOENT, "no link named '%.40s' (cxl-fabric topo lists the links)", link_name);
     if (l->down != down) {
         l->down = down;
         f->generation++;

@@ -10,6 +10,8 @@
 #include "mig_priv.h"
 #include "sim/calibration.h"
 
+#include <json-c/json.h>
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -370,7 +372,7 @@ int cxf_migrate_start(struct cxf_world *w, const char *vmname, const struct cxf_
         free(m);
         return rc;
     }
-    m->id = w->next_mig_id++;
+    m->id = ++w->next_mig_id; /* from 1 */
     m->next = w->migs;
     w->migs = m;
     cxf_mig_next(m, cxf_mig_now(m) + cost, after_setup);
@@ -412,6 +414,7 @@ void cxf_mig_free(struct cxf_migration *m)
     free(m->touches);
     free(m->pool.used);
     free(m->src_timeline);
+    json_object_put(m->frozen);
     free(m);
 }
 
@@ -419,6 +422,17 @@ struct cxf_migration *cxf_world_migration(struct cxf_world *w, const char *vm)
 {
     for (struct cxf_migration *m = w->migs; m; m = m->next)
         if (!strcmp(m->vm_name, vm))
+            return m;
+    return NULL;
+}
+
+unsigned cxf_migration_id(const struct cxf_migration *m) { return m->id; }
+struct cxf_migration *cxf_migration_next(const struct cxf_migration *m) { return m->next; }
+
+struct cxf_migration *cxf_world_migration_by_id(struct cxf_world *w, unsigned id)
+{
+    for (struct cxf_migration *m = w->migs; m; m = m->next)
+        if (m->id == id)
             return m;
     return NULL;
 }

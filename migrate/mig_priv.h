@@ -9,7 +9,7 @@
 
 #include <errno.h>
 
-#define CXF_MIG_MAX_BATCH 256u
+#define CXF_MIG_MAX_BATCH CXF_MIG_BATCH_MAX
 #define CXF_MIG_STAGE_LDS 2u
 
 /* A ring of page numbers (demand and prefetch requests). */
@@ -106,6 +106,8 @@ struct cxf_migration {
     uint64_t *src_timeline;
     size_t src_timeline_len;
     cxf_time_t timeline_ns;
+    /* the report as it stood when one of its VMs was destroyed */
+    struct json_object *frozen;
 };
 
 /* engine.c */
@@ -124,6 +126,8 @@ bool cxf_mig_dest_alive(const struct cxf_migration *m);
 /* A node failed: end the migration with the honest outcome. */
 void cxf_mig_node_failed(struct cxf_migration *m, unsigned node);
 void cxf_mig_free(struct cxf_migration *m);
+/* report.c: keep the report and let go of the VMs (one is being destroyed). */
+void cxf_mig_freeze(struct cxf_migration *m);
 
 /* transport.c: cost of moving bytes, and of a page between two homes as
  * seen from the node that drives the copy. 0 or a routing error. */

@@ -43,6 +43,9 @@ struct cxf_vm *cxf_world_vm(struct cxf_world *w, const char *name);
 /* Node failure: the fabric loses the node, every VM on it is lost, and
  * migrations touching it learn of it. */
 int cxf_world_node_fail(struct cxf_world *w, unsigned node);
+/* Destroy a VM: -EBUSY while a migration of it runs; finished migrations
+ * keep their reports. */
+int cxf_world_vm_destroy(struct cxf_world *w, struct cxf_vm *vm, struct cxf_err *e);
 
 /* -------------------------------------------------------------- migration */
 
@@ -78,6 +81,8 @@ enum cxf_pull_policy { CXF_PULL_LINEAR = 0, CXF_PULL_HOT_FIRST, CXF_PULL_PREFETC
 enum cxf_pull_reason { CXF_PULL_PUSH = 0, CXF_PULL_TOUCH, CXF_PULL_PREFETCHED, CXF_PULL_REASONS };
 enum cxf_transport { CXF_XPORT_FABRIC = 0, CXF_XPORT_NET };
 enum cxf_rounds_action { CXF_ROUNDS_FORCE = 0, CXF_ROUNDS_FAIL };
+
+#define CXF_MIG_BATCH_MAX 256u  /* pages per transfer batch, at most */
 
 struct cxf_mig_params {
     enum cxf_mig_mode mode;
@@ -130,6 +135,12 @@ int cxf_migrate_start(struct cxf_world *w, const char *vm, const struct cxf_mig_
 int cxf_migrate_cancel(struct cxf_migration *m, struct cxf_err *e);
 /* The newest migration of a VM (NULL: none). */
 struct cxf_migration *cxf_world_migration(struct cxf_world *w, const char *vm);
+
+/* Migrations are numbered from 1 in the order they started. */
+unsigned cxf_migration_id(const struct cxf_migration *m);
+struct cxf_migration *cxf_world_migration_by_id(struct cxf_world *w, unsigned id);
+/* Every migration, newest first: start from w->migs. */
+struct cxf_migration *cxf_migration_next(const struct cxf_migration *m);
 
 enum cxf_mig_status cxf_migration_status(const struct cxf_migration *m);
 enum cxf_vm_outcome cxf_migration_outcome(const struct cxf_migration *m);

@@ -133,9 +133,22 @@ static struct json_object *throughput_json(const struct cxf_migration *m)
     return o;
 }
 
+void cxf_mig_freeze(struct cxf_migration *m)
+{
+    if (!m->frozen)
+        m->frozen = cxf_migration_json(m);
+    m->src_vm = m->dst_vm = NULL;
+}
+
 struct json_object *cxf_migration_json(const struct cxf_migration *m)
 {
+    if (m->frozen) {
+        struct json_object *copy = NULL;
+        json_object_deep_copy(m->frozen, &copy, NULL);
+        return copy;
+    }
     struct json_object *o = json_object_new_object();
+    add_u64(o, "id", m->id);
     json_object_object_add(o, "vm", json_object_new_string(m->vm_name));
     json_object_object_add(o, "mode", json_object_new_string(cxf_mig_mode_name(m->p.mode)));
     json_object_object_add(o, "source", json_object_new_string(m->w->fab->host[m->src].name));

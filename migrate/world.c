@@ -85,3 +85,17 @@ int cxf_world_node_fail(struct cxf_world *w, unsigned node)
         cxf_mig_node_failed(m, node);
     return 0;
 }
+
+int cxf_world_vm_destroy(struct cxf_world *w, struct cxf_vm *vm, struct cxf_err *e)
+{
+    for (struct cxf_migration *m = w->migs; m; m = m->next) {
+        if (m->src_vm != vm && m->dst_vm != vm)
+            continue;
+        if (!cxf_migration_finished(m))
+            return cxf_fail(e, -EBUSY, "VM %s is migrating (%s); cancel or wait for it first",
+                            vm->name, cxf_mig_status_name(m->status));
+        cxf_mig_freeze(m);
+    }
+    cxf_vm_destroy(vm);
+    return 0;
+}

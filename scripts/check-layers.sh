@@ -1,8 +1,8 @@
 #!/bin/sh
-# Dependencies point one way: sim <- cxl-dev <- fabric <- node <- migrate <- tools.
+# Dependencies point one way: sim <- cxl-dev <- fabric <- node <- migrate <- ctl <- tools.
 # Fail if a file of a layer includes a header of a higher layer.
 set -u
-LAYERS="sim cxl-dev fabric node migrate"
+LAYERS="sim cxl-dev fabric node migrate ctl"
 bad=0
 rank=0
 for layer in $LAYERS; do
