@@ -58,6 +58,8 @@ int cxf_arg_str(struct json_object *o, const char *key, bool required, const cha
         return rc;
     if (!json_object_is_type(v, json_type_string))
         return cxf_fail(e, -EINVAL, "argument '%s' must be a string, not %s", key, type_name(v));
+    if (strlen(json_object_get_string(v)) != (size_t)json_object_get_string_len(v))
+        return cxf_fail(e, -EINVAL, "argument '%s' must not contain NUL characters", key);
     *out = json_object_get_string(v);
     return 0;
 }

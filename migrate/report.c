@@ -10,9 +10,14 @@
 
 #include <json-c/json.h>
 
+/* Milliseconds with nanosecond resolution, printed as such (not as the
+ * nearest binary fraction: 0.000402, not 0.00040200000000000001). */
 static struct json_object *ms(cxf_time_t ns)
 {
-    return json_object_new_double((double)ns / 1e6);
+    char text[32];
+    snprintf(text, sizeof(text), "%llu.%06llu", (unsigned long long)(ns / 1000000),
+             (unsigned long long)(ns % 1000000));
+    return json_object_new_double_s((double)ns / 1e6, text);
 }
 
 static void add_u64(struct json_object *o, const char *k, uint64_t v)
