@@ -52,7 +52,7 @@ PLUGIN_CFLAGS := -std=c11 -I. $(WARN) -g -O2 -MMD -MP -fPIC -shared -fvisibility
 TEST_SRC  := $(wildcard tests/unit/test_*.c)
 TESTS     := $(TEST_SRC:tests/unit/%.c=$(SAN)/test/%)
 
-.PHONY: all deps check bench clean demo
+.PHONY: all deps check bench clean demo fuzz
 .SECONDARY:
 all: $(LIB) $(TOOLS) $(BENCHES) $(PLUGINS)
 
@@ -127,13 +127,46 @@ $(SAN)/test/%: $(SAN)/obj/tests/unit/%.o $(SAN_TOOL_SHARED_OBJ) $(SAN_LIB)
 
 CLI_TESTS := $(wildcard tests/cli/test_*.sh)
 
-check: $(TESTS) $(SAN_TOOLS) $(TEST_PLUGINS) all
+# Fuzz targets (tests/fuzz/fuzz_<name>.c). `make check` replays their seed
+# corpus and every past crash through driver.c (gcc, sanitizers); `make
+# fuzz` builds them with clang's libFuzzer and fuzzes each for FUZZ_SECONDS.
+FUZZ_SRC     := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_NAMES   := $(FUZZ_SRC:tests/fuzz/fuzz_%.c=%)
+FUZZ_REPLAY  := $(FUZZ_NAMES:%=$(SAN)/fuzz/fuzz_%)
+FUZZ_DIR     := $(BUILD)/fuzz
+FUZZ_BINS    := $(FUZZ_NAMES:%=$(FUZZ_DIR)/fuzz_%)
+FUZZ_LIB_OBJ := $(LIB_SRC:%.c=$(FUZZ_DIR)/obj/%.o)
+FUZZ_SECONDS ?= 60
+FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_CFLAGS   = $(BASE_CFLAGS) -O1 -fsanitize=fuzzer-no-link $(FUZZ_SAN)
+
+$(FUZZ_REPLAY): $(SAN)/fuzz/fuzz_%: $(SAN)/obj/tests/fuzz/fuzz_%.o $(SAN)/obj/tests/fuzz/driver.o $(SAN_LIB)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  LD san  $@")
+	$(Q)$(CC) $(SAN_CFLAGS) -o $@ $(filter %.o,$^) $(SAN_LIB) $(PKG_LIBS)
+
+$(FUZZ_DIR)/obj/%.o: %.c | deps
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC fuzz $<")
+	$(Q)clang $(FUZZ_CFLAGS) -c $< -o $@
+
+$(FUZZ_BINS): $(FUZZ_DIR)/fuzz_%: $(FUZZ_DIR)/obj/tests/fuzz/fuzz_%.o $(FUZZ_LIB_OBJ)
+	@$(if $(Q),echo "  LD fuzz $@")
+	$(Q)clang $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(PKG_LIBS)
+
+check: $(TESTS) $(SAN_TOOLS) $(TEST_PLUGINS) $(FUZZ_REPLAY) all
 	@scripts/check-layers.sh
 	@tests/run-unit.sh $(TESTS)
+	@for f in $(FUZZ_NAMES); do $(SAN)/fuzz/fuzz_$$f tests/fuzz/corpus/$$f tests/fuzz/regress/$$f || exit 1; done
 	@for t in $(CLI_TESTS); do BIN=$(SAN)/bin $$t || exit 1; done
 
 demo: all
 	@scripts/demo-device.sh
+
+fuzz:
+	@scripts/deps.sh clang
+	@$(MAKE) --no-print-directory $(FUZZ_BINS)
+	@scripts/fuzz.sh $(FUZZ_SECONDS) $(FUZZ_NAMES)
 
 bench: $(BENCHES)
 	@for b in $(BENCHES); do $$b || exit 1; done

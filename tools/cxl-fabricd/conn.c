@@ -15,7 +15,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#define READ_CHUNK 65536u
+/* Input buffered per client: a whole request of the maximum size fits. */
+#define IN_BUF (CXF_PROTO_MAX_LINE + 65536u)
 
 struct conn *conn_new(int fd, unsigned serial)
 {
@@ -107,70 +108,82 @@ static bool handle_line(struct conn *c, struct cxf_ctl *ctl, const char *line, s
     return true;
 }
 
-/* The line buffer grew past the limit without a newline: answer once, then
- * drop bytes until the line ends. */
+/* A line past the limit: answer once, then drop its bytes until it ends. */
 static bool overlong(struct conn *c)
 {
     struct cxf_err e;
     cxf_fail(&e, -E2BIG, "request longer than %u bytes; its remainder is discarded",
              CXF_PROTO_MAX_LINE);
-    c->in_len = 0;
-    c->discarding = true;
     return conn_send(c, cxf_proto_response(NULL, -E2BIG, NULL, &e, -1));
 }
 
-/* Split what arrived into lines and answer them. */
-static bool take_lines(struct conn *c, struct cxf_ctl *ctl, const char *p, size_t n)
+bool conn_read(struct conn *c)
 {
-    while (n) {
-        const char *nl = memchr(p, '\n', n);
-        size_t part = nl ? (size_t)(nl - p) : n;
-        if (c->discarding) {
-            c->discarding = !nl;
-        } else if (c->in_len + part > CXF_PROTO_MAX_LINE) {
-            if (!overlong(c))
-                return false;
-            c->discarding = !nl;
-        } else if (nl && !c->in_len) {
-            if (!handle_line(c, ctl, p, part)) /* the common case: no copy */
-                return false;
-        } else {
-            if (!append(&c->in, &c->in_len, &c->in_cap, p, part))
-                return false;
-            if (nl) {
-                bool ok = handle_line(c, ctl, c->in, c->in_len);
-                c->in_len = 0;
-                if (!ok)
-                    return false;
-            }
+    if (!c->in && !(c->in = malloc(IN_BUF)))
+        return false;
+    while (c->in_len < IN_BUF) {
+        ssize_t n = read(c->fd, c->in + c->in_len, IN_BUF - c->in_len);
+        if (n > 0) {
+            c->in_len += (size_t)n;
+            return true; /* one read per turn: the others get theirs */
         }
-        p += part + (nl != NULL);
-        n -= part + (nl != NULL);
+        if (n == 0) {
+            c->eof = true;
+            return true;
+        }
+        if (errno != EINTR)
+            return errno == EAGAIN || errno == EWOULDBLOCK;
     }
     return true;
 }
 
-bool conn_read(struct conn *c, struct cxf_ctl *ctl)
+/* The bytes up to the next line end from `off` (the whole rest at EOF: a
+ * last request may lack its newline); false when no line is complete. */
+static bool next_line(const struct conn *c, size_t off, size_t *len, size_t *used)
 {
-    static char buf[READ_CHUNK];
-    for (int rounds = 0; rounds < 16; rounds++) { /* then let others have a turn */
-        ssize_t n = read(c->fd, buf, sizeof(buf));
-        if (n > 0) {
-            if (!take_lines(c, ctl, buf, (size_t)n))
-                return false;
-            continue;
-        }
-        if (n == 0) { /* a last request may lack its newline */
-            c->eof = true;
-            bool ok = c->discarding || !c->in_len || handle_line(c, ctl, c->in, c->in_len);
-            c->in_len = 0;
-            return ok;
-        }
-        if (errno == EINTR)
-            continue;
-        return errno == EAGAIN || errno == EWOULDBLOCK;
+    const char *nl = off < c->in_len ? memchr(c->in + off, '\n', c->in_len - off) : NULL;
+    if (nl) {
+        *len = (size_t)(nl - (c->in + off));
+        *used = *len + 1;
+        return true;
     }
-    return true;
+    *len = *used = c->in_len - off;
+    return c->eof && *len;
+}
+
+bool conn_process(struct conn *c, struct cxf_ctl *ctl, unsigned budget)
+{
+    size_t off = 0, len, used;
+    if (!c->in_len)
+        return true;
+    bool ok = true;
+    for (; ok && budget && next_line(c, off, &len, &used); budget--, off += used) {
+        if (c->discarding)
+            c->discarding = false; /* the oversized line's tail ends here */
+        else
+            ok = len > CXF_PROTO_MAX_LINE ? overlong(c) : handle_line(c, ctl, c->in + off, len);
+    }
+    /* no line end within the limit: the line is oversized */
+    if (ok && !next_line(c, off, &len, &used) && len > CXF_PROTO_MAX_LINE) {
+        if (!c->discarding)
+            ok = overlong(c);
+        c->discarding = true;
+        off = c->in_len;
+    }
+    memmove(c->in, c->in + off, c->in_len - off);
+    c->in_len -= off;
+    return ok;
+}
+
+bool conn_wants_input(const struct conn *c)
+{
+    return !c->eof && c->in_len < IN_BUF;
+}
+
+bool conn_has_lines(const struct conn *c)
+{
+    size_t len, used;
+    return c->in_len && next_line(c, 0, &len, &used);
 }
 
 bool conn_flush(struct conn *c)
@@ -219,5 +232,5 @@ bool conn_has_waits(const struct conn *c)
 
 bool conn_done(const struct conn *c)
 {
-    return c->eof && !conn_has_waits(c) && c->out_off == c->out_len;
+    return c->eof && !conn_has_lines(c) && !conn_has_waits(c) && c->out_off == c->out_len;
 }

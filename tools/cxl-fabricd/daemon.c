@@ -26,6 +26,7 @@
 #define SLICE_NS  CXF_US(100)      /* virtual time per run between clock checks */
 #define BUDGET_NS 10000000ull      /* wall time the world runs before clients are served */
 #define MAX_POLL  (2 + MAX_CLIENTS * (1 + MAX_WAITS))
+#define LINES_PER_TURN 16u         /* requests a client gets answered per turn */
 
 struct daemon {
     struct cxf_ctl ctl;
@@ -123,8 +124,8 @@ static void advance(struct daemon *d)
 static int sleep_ms(struct daemon *d)
 {
     for (unsigned i = 0; i < d->nconn; i++)
-        if (d->conn[i]->eof && conn_done(d->conn[i]))
-            return 0;
+        if (conn_done(d->conn[i]) || conn_has_lines(d->conn[i]))
+            return 0; /* work left for the next turn */
     cxf_time_t next = cxf_sim_next_time(&d->ctl.w->sim);
     if (d->behind || (d->pace.max && next != CXF_TIME_NEVER))
         return 0;
@@ -173,9 +174,9 @@ static void answer_waits(struct daemon *d)
 /* One client after poll(): read, write, or let it go. */
 static bool serve(struct daemon *d, struct conn *c, short revents)
 {
-    if ((revents & (POLLIN | POLLHUP | POLLERR)) && !c->eof && !conn_read(c, &d->ctl))
+    if ((revents & (POLLIN | POLLHUP | POLLERR)) && !c->eof && !conn_read(c))
         return false;
-    if (!conn_flush(c))
+    if (!conn_process(c, &d->ctl, LINES_PER_TURN) || !conn_flush(c))
         return false;
     return !conn_done(c);
 }
@@ -201,7 +202,7 @@ static void build(struct daemon *d, struct pollset *ps)
     add(ps, d->l.fd, POLLIN, NULL);
     for (unsigned i = 0; i < d->nconn; i++) {
         struct conn *c = d->conn[i];
-        short ev = (c->eof ? 0 : POLLIN) | (c->out_len > c->out_off ? POLLOUT : 0);
+        short ev = (conn_wants_input(c) ? POLLIN : 0) | (c->out_len > c->out_off ? POLLOUT : 0);
         add(ps, c->fd, ev, c);
         for (unsigned k = 0; k < MAX_WAITS; k++)
             if (c->wait[k].used && c->wait[k].w.fd >= 0)

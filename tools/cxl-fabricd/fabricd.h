@@ -52,8 +52,8 @@ struct waiter {
 struct conn {
     int fd;
     unsigned serial;               /* for the log */
-    char *in;                      /* the line being received */
-    size_t in_len, in_cap;
+    char *in;                      /* received, not yet answered */
+    size_t in_len;
     bool discarding;               /* dropping the rest of an oversized line */
     bool eof;                      /* the client will send nothing more */
     char *out;                     /* responses not yet written */
@@ -67,9 +67,13 @@ void conn_free(struct conn *c, struct cxf_ctl *ctl);
 /* Queue one response line (takes the reference). false when the client is
  * over its output limit and must be cut off. */
 bool conn_send(struct conn *c, struct json_object *resp);
-/* Read what arrived and answer every complete line. false when the
- * connection is finished (error, or EOF with nothing left to deliver). */
-bool conn_read(struct conn *c, struct cxf_ctl *ctl);
+/* Read what arrived (one read: each client gets a turn); false on error. */
+bool conn_read(struct conn *c);
+/* Answer up to `budget` complete request lines; false when the client must
+ * be cut off (its unread answers passed OUT_MAX). */
+bool conn_process(struct conn *c, struct cxf_ctl *ctl, unsigned budget);
+bool conn_has_lines(const struct conn *c);  /* a complete request is waiting */
+bool conn_wants_input(const struct conn *c); /* room to read, not at EOF */
 /* Write what is queued; false on a write error. */
 bool conn_flush(struct conn *c);
 /* Poll the client's waiters; deliver the answers that are ready. */
