@@ -216,6 +216,9 @@ int cxf_fabric_from_file(struct cxf_fabric **out, const char *path, struct cxf_e
 /* A configuration file's text (at most 1 MiB, no NUL bytes); free() it. */
 int cxf_config_read(const char *path, char **text, struct cxf_err *e);
 void cxf_fabric_free(struct cxf_fabric *f);
+/* Give the fabric and every device on it the simulation clock (event
+ * records are timestamped with it); devices added later inherit it. */
+void cxf_fabric_set_clock(struct cxf_fabric *f, const struct cxf_sim *sim);
 
 /* Topology building blocks (used by the config parser and by tests). */
 struct cxf_fabric *cxf_fabric_new(void);

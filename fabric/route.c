@@ -147,6 +147,19 @@ static uint64_t endpoint_run(const struct cxf_hdm_decoder *d, uint64_t hpa)
     return d->prog.granularity - off % d->prog.granularity;
 }
 
+/* Bytes from LD-relative `ld_dpa` to the end of the LD's DPA range (Range 1
+ * or Range 2) holding it: device DPAs are contiguous only inside one range.
+ * Ranges are 256 MB multiples, so the end keeps runs line-aligned. */
+static uint64_t ld_range_left(const struct cxf_ld *ld, uint64_t ld_dpa)
+{
+    for (int i = 0; i < 2; i++) {
+        if (ld_dpa < ld->range[i].size)
+            return ld->range[i].size - ld_dpa;
+        ld_dpa -= ld->range[i].size;
+    }
+    return 0;
+}
+
 /* LD hop: endpoint decode, then LD-relative DPA to device DPA. */
 static int route_ld(struct cxf_dev *d, unsigned ld, uint64_t hpa, struct cxf_route *r)
 {
@@ -155,10 +168,9 @@ static int route_ld(struct cxf_dev *d, unsigned ld, uint64_t hpa, struct cxf_rou
     if (rc)
         return rc == -ENOENT ? -ENOENT : -EXDEV;
     uint64_t run = endpoint_run(&d->ld[ld].hdm.dec[hit.decoder], hpa);
-    /* the run may cross from the LD's first range into its second */
-    while (run && cxf_dev_ld_dpa(d, ld, hit.dpa, run, &r->dpa))
-        run = run > CXF_LINE_SIZE ? run / 2 : 0;
-    if (!run)
+    uint64_t left = ld_range_left(&d->ld[ld], hit.dpa);
+    run = run < left ? run : left; /* the run stops where the LD's range does */
+    if (!run || cxf_dev_ld_dpa(d, ld, hit.dpa, run, &r->dpa))
         return -EXDEV;
     r->kind = CXF_TGT_DEVICE;
     r->dev = d;

@@ -60,6 +60,13 @@ void cxf_fabric_free(struct cxf_fabric *f)
     free(f);
 }
 
+void cxf_fabric_set_clock(struct cxf_fabric *f, const struct cxf_sim *sim)
+{
+    f->clock = sim;
+    for (unsigned i = 0; i < f->ndevs; i++)
+        f->dev[i]->clock = sim;
+}
+
 static bool name_taken(const struct cxf_fabric *f, const char *name)
 {
     return cxf_fabric_host_by_name(f, name) >= 0 || cxf_fabric_dev_by_name(f, name) >= 0 ||
@@ -223,7 +230,7 @@ int cxf_fabric_add_device(struct cxf_fabric *f, unsigned port, const struct cxf_
         f->port[port].kind = CXF_PORT_UNUSED;
         return rc;
     }
-    d->clock = f->clock;
+    d->clock = f->clock; /* cxf_fabric_set_clock() may come before or after */
     cxf_dev_set_notify(d, &f->generation);
     f->port[port].dev = d;
     port_link(f, &f->port[port], c->name, width);

@@ -19,9 +19,7 @@ int cxf_world_create(struct cxf_world **out, const char *config_json,
         return rc;
     }
     cxf_sim_init(&w->sim);
-    w->fab->clock = &w->sim;
-    for (unsigned i = 0; i < w->fab->ndevs; i++)
-        w->fab->dev[i]->clock = &w->sim;
+    cxf_fabric_set_clock(w->fab, &w->sim);
     struct cxf_node_config def;
     cxf_node_config_default(&def);
     for (; w->nnodes < w->fab->nhosts; w->nnodes++) {

@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <numa.h>
+#include <numaif.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,23 @@ void cxf_node_config_default(struct cxf_node_config *c)
     c->llc_hit_ns = CXF_CAL_LLC_HIT_NS;
     c->quantum_ns = CXF_CAL_QUANTUM_NS;
     c->numa_node = -1;
+}
+
+/* mbind(MPOL_BIND) of a mapping to one node, as numa_tonode_memory() does,
+ * but with its result: that function returns nothing (libnuma only prints a
+ * warning), and the report must not claim a binding that failed.
+ * 0, or -1 with errno set. */
+static int bind_range(void *base, uint64_t len, int node)
+{
+    struct bitmask *mask = numa_allocate_nodemask();
+    if (!mask)
+        return errno = ENOMEM, -1;
+    numa_bitmask_setbit(mask, (unsigned)node);
+    long rc = mbind(base, len, MPOL_BIND, mask->maskp, mask->size + 1, 0);
+    int err = errno;
+    numa_free_nodemask(mask);
+    errno = err;
+    return rc ? -1 : 0;
 }
 
 /* Bind the host DRAM mapping to a host NUMA node when the host has several;
@@ -37,8 +55,11 @@ static void bind_numa(struct cxf_node *n, int want)
         snprintf(n->numa_report, sizeof(n->numa_report),
                  "binding not possible: host NUMA node %d does not exist (0-%d)", want,
                  numa_max_node());
+    } else if (bind_range(h->dram.base, h->dram_size, want)) {
+        snprintf(n->numa_report, sizeof(n->numa_report),
+                 "binding to host NUMA node %d failed: %s; DRAM follows the default policy",
+                 want, strerror(errno));
     } else {
-        numa_tonode_memory(h->dram.base, h->dram_size, want);
         snprintf(n->numa_report, sizeof(n->numa_report), "DRAM bound to host NUMA node %d", want);
     }
 }

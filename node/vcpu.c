@@ -21,10 +21,21 @@
 
 #define RETRY_NS CXF_US(10) /* how often a blocked vCPU looks again */
 
+/* Asked on every non-local miss: a line's transfer time (a 128-bit
+ * division) is remembered for the last DRAM bandwidth seen, which every node
+ * of a fabric normally shares. The memo is keyed by its input, not by the
+ * node, so it is never stale (a node's address can be reused by another
+ * world); it is per thread so that worlds in threads do not share it. */
 cxf_time_t cxf_node_local_idle_ns(const struct cxf_node *n)
 {
+    static _Thread_local uint64_t memo_rate; /* 0: infinite, 0 ns: right as it starts */
+    static _Thread_local cxf_time_t memo_line_ns;
     const struct cxf_host *h = &n->fab->host[n->host];
-    return h->dram_ns + cxf_queue_duration(h->dram_q.bytes_per_sec, CXF_LINE_SIZE);
+    if (h->dram_q.bytes_per_sec != memo_rate) {
+        memo_rate = h->dram_q.bytes_per_sec;
+        memo_line_ns = cxf_queue_duration(memo_rate, CXF_LINE_SIZE);
+    }
+    return h->dram_ns + memo_line_ns;
 }
 
 static void vcpu_event(struct cxf_sim *sim, struct cxf_event *ev);

@@ -171,6 +171,26 @@ int cxf_vm_create(struct cxf_vm **out, struct cxf_node *n, const struct cxf_vm_c
     return 0;
 }
 
+/* Forget the LLC lines of the node's DRAM frames that are free now (a
+ * destroyed VM's): left there, their dirty ones would later be written back
+ * as traffic nobody made, and a frame handed out again would start warm.
+ * One pass over the LLC (half a million lines at 32 MiB) costs less than
+ * looking up every line of every page of a large VM. The VM's data is gone,
+ * so nothing is written back. */
+static void llc_forget_free_frames(struct cxf_node *n)
+{
+    struct cxf_llc *c = &n->llc;
+    struct cxf_gpage dram0 = {.kind = CXF_PG_DRAM, .owner = (uint16_t)n->host};
+    uint64_t first = cxf_phys_line0(&dram0) + 1; /* tag of the DRAM's line 0 */
+    uint64_t lines_per_page = CXF_PAGE_SIZE / CXF_LINE_SIZE;
+    for (uint64_t i = 0; c->line && i < (uint64_t)c->sets * c->ways; i++) {
+        struct cxf_llc_line *l = &c->line[i];
+        uint64_t frame = (l->tag - first) / lines_per_page;
+        if (l->tag >= first && frame < n->nframes && !(n->frame_used[frame / 64] >> (frame % 64) & 1))
+            memset(l, 0, sizeof(*l));
+    }
+}
+
 void cxf_vm_destroy(struct cxf_vm *vm)
 {
     struct cxf_node *n = vm->node;
@@ -193,6 +213,7 @@ void cxf_vm_destroy(struct cxf_vm *vm)
     }
     if (count)
         cxf_node_frames_free(n, run, count);
+    llc_forget_free_frames(n);
     for (struct cxf_vm **pp = &n->vms; *pp; pp = &(*pp)->next)
         if (*pp == vm) {
             *pp = vm->next;
@@ -245,9 +266,29 @@ void cxf_vm_tlb_flush(struct cxf_vm *vm)
         cxf_vcpu_tlb_flush(&vm->vcpu[i]);
 }
 
+/* A location's whole page lies inside its owner's memory (the node's DRAM,
+ * the device's capacity); an untouched page has no memory to check. */
+static bool loc_in_bounds(const struct cxf_fabric *f, struct cxf_page_loc loc)
+{
+    uint64_t size;
+    if (loc.kind == CXF_PG_DRAM && loc.owner < f->nhosts)
+        size = f->host[loc.owner].dram_size;
+    else if (loc.kind == CXF_PG_DEV && loc.owner < f->ndevs)
+        size = f->dev[loc.owner]->capacity;
+    else
+        return loc.kind == CXF_PG_NONE;
+    return size >= CXF_PAGE_SIZE && loc.addr <= size - CXF_PAGE_SIZE;
+}
+
+/* A location outside its owner's memory is refused and the page keeps its
+ * home: installing it would make every later copy through it an
+ * out-of-bounds one. (node.h gives this function no return value; callers
+ * that can see the error use cxf_vm_page_move.) */
 void cxf_vm_set_page(struct cxf_vm *vm, uint64_t gpn, struct cxf_page_loc loc)
 {
     struct cxf_gpage *p = &vm->page[gpn];
+    if (!loc_in_bounds(vm->node->fab, loc))
+        return;
     if (p->kind != CXF_PG_NONE) /* the old home's cached lines are stale */
         cxf_llc_drop_page(&vm->node->llc, vm->node->fab, cxf_phys_line0(p), vm->node->sim->now);
     p->kind = (uint8_t)loc.kind;
@@ -259,9 +300,11 @@ void cxf_vm_set_page(struct cxf_vm *vm, uint64_t gpn, struct cxf_page_loc loc)
 
 uint8_t *cxf_loc_bytes(const struct cxf_fabric *f, struct cxf_page_loc loc)
 {
-    if (loc.kind == CXF_PG_DRAM && loc.owner < f->nhosts && !f->host[loc.owner].failed)
+    if (!loc_in_bounds(f, loc))
+        return NULL;
+    if (loc.kind == CXF_PG_DRAM && !f->host[loc.owner].failed)
         return f->host[loc.owner].dram.base + loc.addr;
-    if (loc.kind == CXF_PG_DEV && loc.owner < f->ndevs)
+    if (loc.kind == CXF_PG_DEV)
         return cxf_dev_mem(f->dev[loc.owner], loc.addr);
     return NULL;
 }
@@ -275,6 +318,8 @@ int cxf_vm_page_move(struct cxf_vm *vm, uint64_t gpn, struct cxf_page_loc to,
                      struct cxf_page_loc *from)
 {
     static const uint8_t zero[CXF_PAGE_SIZE];
+    if (to.kind == CXF_PG_NONE || !loc_in_bounds(vm->node->fab, to))
+        return -ERANGE;
     struct cxf_page_loc old = cxf_vm_page(vm, gpn);
     const uint8_t *src = old.kind == CXF_PG_NONE ? zero : cxf_vm_page_bytes(vm, gpn);
     uint8_t *dst = cxf_loc_bytes(vm->node->fab, to);

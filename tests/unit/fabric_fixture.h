@@ -58,6 +58,47 @@ static inline struct cxf_fabric *fx_switch_fabric(uint64_t granularity)
     return f;
 }
 
+/*
+ * One host "h0" (256 MiB DRAM) with `nhbs` host bridges of `rps` root ports
+ * each; every root port trains to its own USP (ports 0.., one VCS each, 4
+ * vPPBs), and each VCS has two 1 GiB SLDs on vPPB 0 and 1, named "d0",
+ * "d1", ... in VCS order (VCS v = bridge v / rps, root port v % rps). One
+ * 48 GiB window at 192 GiB interleaves all bridges at `granularity` (both
+ * are multiples of 3 x 256 MiB, so a 3-way window is legal too).
+ */
+static inline struct cxf_fabric *fx_multi_hb_fabric(unsigned nhbs, unsigned rps,
+                                                    uint64_t granularity)
+{
+    struct cxf_err e;
+    struct cxf_fabric *f = cxf_fabric_new();
+    unsigned nvcs = nhbs * rps, port = nvcs;
+    fx_must(cxf_fabric_add_host(f, "h0", 256 * FX_MB, &e), &e);
+    for (unsigned hb = 0; hb < nhbs; hb++)
+        fx_must(cxf_fabric_add_hb(f, 0, rps, 8, &e), &e);
+    for (unsigned v = 0; v < nvcs; v++)
+        fx_must(cxf_fabric_add_usp(f, 0, v / rps, v % rps, v, 16, 4, &e), &e);
+    struct cxf_window w = {.base = 192 * FX_GB, .size = 48 * FX_GB, .ways = nhbs,
+                           .granularity = granularity, .restrictions = CXF_WIN_VOLATILE};
+    for (unsigned hb = 0; hb < nhbs; hb++)
+        w.targets[hb] = (uint8_t)hb;
+    snprintf(w.name, sizeof(w.name), "win0");
+    fx_must(cxf_fabric_add_window(f, 0, &w, &e), &e);
+    for (unsigned i = 0; i < 2 * nvcs; i++, port++) {
+        struct cxf_dev_config c;
+        cxf_dev_config_default(&c);
+        char name[16];
+        snprintf(name, sizeof(name), "d%u", i);
+        c.name = name;
+        c.volatile_bytes = FX_GB;
+        c.decoders = 4;
+        fx_must(cxf_fabric_add_device(f, port, &c, 8, &e), &e);
+        if (cxf_fabric_bind(f, i / 2, i % 2, port, CXF_LD_FM_OWNED) != CXF_RC_SUCCESS)
+            abort();
+    }
+    fx_must(cxf_fabric_finish(f, &e), &e);
+    return f;
+}
+
 /* Two hosts "n0", "n1" (1 GiB DRAM each, exporting all of it) with bridges
  * on switch ports 4 and 5, and one 1 GiB 2-LD MLD "pool" on port 2 with
  * LD 0 bound to n0 (VCS 0, port 0) and LD 1 to n1 (VCS 1, port 1). */

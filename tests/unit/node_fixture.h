@@ -22,7 +22,7 @@ static inline void nfx_init_cfg(struct nfx *x, const struct cxf_node_config *cfg
         abort();
     }
     cxf_sim_init(&x->sim);
-    x->f->clock = &x->sim;
+    cxf_fabric_set_clock(x->f, &x->sim);
     for (unsigned i = 0; i < 2; i++)
         if (cxf_node_init(&x->node[i], x->f, &x->sim, i, cfg, &e)) {
             fprintf(stderr, "fixture: %s\n", e.msg);

@@ -127,6 +127,31 @@ static void test_small_config_loads(void **state)
     cxf_fabric_free(f);
 }
 
+/* Devices built from a config learn the simulation clock with the fabric,
+ * and so does a device added afterwards: event records carry virtual time. */
+static void test_devices_get_the_clock(void **state)
+{
+    (void)state;
+    struct cxf_fabric *f = load(cxf_default_config);
+    struct cxf_sim sim;
+    cxf_sim_init(&sim);
+    sim.now = 123456;
+    cxf_fabric_set_clock(f, &sim);
+    assert_ptr_equal(f->clock, &sim);
+    for (unsigned i = 0; i < f->ndevs; i++)
+        assert_int_equal(cxf_dev_timestamp(f->dev[i]), 123456);
+    struct cxf_dev_config c;
+    struct cxf_err e;
+    cxf_dev_config_default(&c);
+    c.name = "late";
+    c.volatile_bytes = GB;
+    int late = cxf_fabric_add_device(f, 10, &c, 8, &e); /* port 10 is free */
+    assert_int_equal(late, 2);
+    assert_int_equal(cxf_dev_timestamp(f->dev[late]), 123456);
+    cxf_fabric_free(f);
+    cxf_sim_fini(&sim);
+}
+
 static void test_key_and_type_errors(void **state)
 {
     (void)state;
@@ -447,6 +472,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_default_structure),
         cmocka_unit_test(test_small_config_loads),
+        cmocka_unit_test(test_devices_get_the_clock),
         cmocka_unit_test(test_key_and_type_errors),
         cmocka_unit_test(test_number_errors),
         cmocka_unit_test(test_semantic_errors),

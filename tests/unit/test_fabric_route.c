@@ -43,37 +43,69 @@ static void check_every_granule(struct cxf_fabric *f, const struct cxf_region *r
     }
 }
 
+/* A region of host 0 over `devs` (n ways) whose targets come out in
+ * interleave-position order `order`, with every granule routed right. */
+static void check_region(struct cxf_fabric *f, const char *const *devs, unsigned n,
+                         uint64_t granularity, uint64_t size, const char *const *order)
+{
+    struct cxf_region *r = fx_region(f, 0, devs, NULL, n, granularity, size, false);
+    assert_int_equal(r->ways, n);
+    for (unsigned p = 0; p < n; p++)
+        assert_string_equal(r->target[p].dev->name, order[p]);
+    check_every_granule(f, r);
+}
+
 static void test_every_granule_2_4_8_way(void **state)
 {
     (void)state;
     struct cxf_fabric *f = fx_switch_fabric(256);
     /* 2-way across the host bridge's two root ports */
     const char *hb2[] = {"d0", "d4"};
-    struct cxf_region *r = fx_region(f, 0, hb2, NULL, 2, 256, 512 * FX_MB, false);
-    assert_int_equal(r->ways, 2);
-    assert_string_equal(r->target[1].dev->name, "d4");
-    check_every_granule(f, r);
+    check_region(f, hb2, 2, 256, 512 * FX_MB, hb2);
     /* 2-way across two vPPBs of one switch (USP level) */
     const char *usp2[] = {"d1", "d2"};
-    r = fx_region(f, 0, usp2, NULL, 2, 512, 512 * FX_MB, false);
-    check_every_granule(f, r);
-    /* 4-way: two root ports x two vPPBs each */
+    check_region(f, usp2, 2, 512, 512 * FX_MB, usp2);
+    /* 4-way: two root ports x two vPPBs each; position = rp rank + 2 x vPPB rank */
     const char *four[] = {"d3", "d7", "d2", "d6"};
-    r = fx_region(f, 0, four, NULL, 4, 1024, FX_GB, false);
-    /* position = root port rank + 2 x vPPB rank */
-    assert_string_equal(r->target[0].dev->name, "d2");
-    assert_string_equal(r->target[1].dev->name, "d6");
-    assert_string_equal(r->target[2].dev->name, "d3");
-    assert_string_equal(r->target[3].dev->name, "d7");
-    check_every_granule(f, r);
+    const char *four_order[] = {"d2", "d6", "d3", "d7"};
+    check_region(f, four, 4, 1024, FX_GB, four_order);
     cxf_fabric_free(f);
 
-    /* 8-way over all devices: positions are rp rank + 2 x vPPB rank */
+    /* 8-way over all devices */
     f = fx_switch_fabric(256);
-    r = fx_region(f, 0, all_devs, NULL, 8, 1024, 2 * FX_GB, false);
-    for (unsigned p = 0; p < 8; p++)
-        assert_string_equal(r->target[p].dev->name, all_devs[p]);
-    check_every_granule(f, r);
+    check_region(f, all_devs, 8, 1024, 2 * FX_GB, all_devs);
+    cxf_fabric_free(f);
+}
+
+/* Window-level interleave: the window picks the host bridge, then root
+ * ports and vPPBs below it; every granule still lands on exactly one
+ * (device, DPA). */
+static void test_every_granule_window_interleave(void **state)
+{
+    (void)state;
+    /* W = 2: two host bridges, one root port each; bridge 0 is position 0 */
+    struct cxf_fabric *f = fx_multi_hb_fabric(2, 1, 256);
+    const char *w2[] = {"d2", "d0"}, *w2_order[] = {"d0", "d2"};
+    check_region(f, w2, 2, 256, 512 * FX_MB, w2_order);
+    cxf_fabric_free(f);
+    /* W = 2 x H = 2 root ports x D = 2 vPPBs: 8 ways, position = i + 2 (j + 2 k) */
+    f = fx_multi_hb_fabric(2, 2, 256);
+    const char *w8[] = {"d0", "d1", "d2", "d3", "d4", "d5", "d6", "d7"};
+    const char *w8_order[] = {"d0", "d4", "d2", "d6", "d1", "d5", "d3", "d7"};
+    check_region(f, w8, 8, 256, 2 * FX_GB, w8_order);
+    cxf_fabric_free(f);
+}
+
+/* A 3-way window (modulo-3 host bridge choice) over three host bridges,
+ * twice: the second region follows the first, on each VCS's other device. */
+static void test_every_granule_3_way_window(void **state)
+{
+    (void)state;
+    struct cxf_fabric *f = fx_multi_hb_fabric(3, 1, 1024);
+    const char *w3[] = {"d4", "d0", "d2"}, *w3_order[] = {"d0", "d2", "d4"};
+    check_region(f, w3, 3, 1024, 3 * 256 * FX_MB, w3_order);
+    const char *again[] = {"d1", "d3", "d5"};
+    check_region(f, again, 3, 1024, 3 * 256 * FX_MB, again);
     cxf_fabric_free(f);
 }
 
@@ -152,6 +184,43 @@ static void test_patterns_land_in_device_backing(void **state)
     x.hpa = hpa;
     x.len = 128;
     assert_int_equal(cxf_fabric_mem(f, 0, &x, 0), -EINVAL);
+    cxf_fabric_free(f);
+}
+
+/* An LD of two DPA ranges apart from each other: a route's run ends where
+ * range 1 does (a whole number of lines, a whole page for a page), and the
+ * next byte is range 2's first. */
+static void test_run_stops_at_ld_range_end(void **state)
+{
+    (void)state;
+    struct cxf_fabric *f = fx_two_nodes();
+    struct cxf_dev *d = f->dev[0];
+    struct cxf_err e;
+    /* LD 1 moves up; LD 0 is 256 MiB at DPA 0 and 768 MiB at DPA 512 MiB */
+    const struct cxf_dpa_range ld1[2] = {{1536 * FX_MB, 512 * FX_MB}, {0, 0}};
+    const struct cxf_dpa_range ld0[2] = {{0, 256 * FX_MB}, {512 * FX_MB, 768 * FX_MB}};
+    fx_must(cxf_dev_set_ld_ranges(d, 1, ld1, &e), &e);
+    fx_must(cxf_dev_set_ld_ranges(d, 0, ld0, &e), &e);
+    const char *pool[] = {"pool"};
+    struct cxf_region *r = fx_region(f, 0, pool, NULL, 1, 4096, 0, false);
+    assert_int_equal(r->size, FX_GB);
+    struct cxf_route rt;
+    static const uint64_t lefts[] = {64, 128, 192, 4096, 12288};
+    for (unsigned i = 0; i < sizeof(lefts) / sizeof(lefts[0]); i++) {
+        assert_int_equal(cxf_fabric_route(f, 0, r->base + 256 * FX_MB - lefts[i], &rt), 0);
+        assert_int_equal(rt.dpa, 256 * FX_MB - lefts[i]);
+        assert_int_equal(rt.contiguous, lefts[i]);
+    }
+    assert_int_equal(cxf_fabric_route(f, 0, r->base + 256 * FX_MB, &rt), 0);
+    assert_int_equal(rt.dpa, 512 * FX_MB);
+    assert_int_equal(rt.contiguous, 768 * FX_MB);
+    /* a page written at the end of range 1 lands there, whole */
+    uint64_t page[512];
+    fill_pattern(page, 0, sizeof(page), 0x5eed);
+    struct cxf_xact x = {.op = CXF_M2S_MEMWR, .hpa = r->base + 256 * FX_MB - 4096, .len = 4096,
+                         .data = page};
+    assert_int_equal(cxf_fabric_mem(f, 0, &x, 0), 0);
+    assert_memory_equal(d->mem.base + 256 * FX_MB - 4096, page, sizeof(page));
     cxf_fabric_free(f);
 }
 
@@ -280,6 +349,9 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_every_granule_2_4_8_way),
+        cmocka_unit_test(test_every_granule_window_interleave),
+        cmocka_unit_test(test_every_granule_3_way_window),
+        cmocka_unit_test(test_run_stops_at_ld_range_end),
         cmocka_unit_test(test_patterns_land_in_device_backing),
         cmocka_unit_test(test_bridge_forwarding),
         cmocka_unit_test(test_route_errors_and_faults),

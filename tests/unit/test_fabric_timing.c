@@ -37,6 +37,10 @@ static void test_link_bandwidth_arithmetic(void **state)
     assert_true(cxf_link_bandwidth(&l) > 25200000000ull && cxf_link_bandwidth(&l) < 25210000000ull);
     cxf_link_setup(&l, "gen4", 8, 4, 1.0, 0);
     assert_true(cxf_link_bandwidth(&l) > 15750000000ull && cxf_link_bandwidth(&l) < 15760000000ull);
+    /* Gen6 FLIT mode: the flit efficiency is the whole framing overhead
+     * (64 GT/s x 16 / 8 x 0.80), not PCIe's 242/256 on top of it */
+    cxf_link_setup(&l, "gen6", 16, 6, CXF_CAL_FLIT_EFFICIENCY, 0);
+    assert_int_equal(cxf_link_bandwidth(&l), 102400000000ull);
 }
 
 static void test_unloaded_reads_equal_sum_of_hops(void **state)

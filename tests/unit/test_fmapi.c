@@ -5,7 +5,9 @@
 #include "cmocka_all.h"
 #include "cxl-dev/le.h"
 #include "fabric/fabric.h"
+#include "fabric_fixture.h"
 
+#include <errno.h>
 #include <string.h>
 
 #define GB   (1ull << 30)
@@ -414,6 +416,41 @@ static void test_bind_unbind(void **state)
     assert_int_equal(fab->vcs[1].vppb[0].ld, 1);
 }
 
+/* Bind and unbind change what a host reaches, not only the generation: a
+ * route into the LD works while bound, fails after the unbind, and works
+ * again after a rebind once a region is created afresh (the unbind reset
+ * the LD's decoders, as a hot-remove does). */
+static void test_bind_unbind_changes_routes(void **state)
+{
+    (void)state;
+    struct cxf_err e;
+    struct cxf_window w = {.base = 128 * GB, .size = 16 * GB, .ways = 1, .granularity = 4096,
+                           .restrictions = CXF_WIN_VOLATILE};
+    snprintf(w.name, sizeof(w.name), "h0-win");
+    fx_must(cxf_fabric_add_window(fab, 0, &w, &e), &e); /* above the bridge window */
+    const char *pool[] = {"pool0"};
+    const unsigned ld1[] = {1};
+    struct cxf_route rt;
+    assert_int_equal(bind(0, 0, P_MLD, 1), CXF_RC_BG_STARTED);
+    struct cxf_region *r = fx_region(fab, 0, pool, ld1, 1, 4096, GB, false);
+    assert_int_equal(cxf_fabric_route(fab, 0, r->base + 8192, &rt), 0);
+    assert_ptr_equal(rt.dev, mld);
+    assert_int_equal(rt.ld, 1);
+    assert_int_equal(rt.dpa, GB + 8192); /* LD 1 starts at device DPA 1 GiB */
+
+    assert_int_equal(unbind(0, 0, 0), CXF_RC_BG_STARTED);
+    assert_int_equal(cxf_fabric_route(fab, 0, r->base + 8192, &rt), -ENXIO);
+
+    /* bound again: the old region's decoders are gone, so still no route */
+    assert_int_equal(bind(0, 0, P_MLD, 1), CXF_RC_BG_STARTED);
+    assert_true(cxf_fabric_route(fab, 0, r->base + 8192, &rt) < 0);
+    assert_int_equal(cxf_region_destroy(fab, r, &e), 0);
+    r = fx_region(fab, 0, pool, ld1, 1, 4096, GB, false);
+    assert_int_equal(cxf_fabric_route(fab, 0, r->base + 8192, &rt), 0);
+    assert_ptr_equal(rt.dev, mld);
+    assert_int_equal(rt.dpa, GB + 8192);
+}
+
 static void expect_bind_fails(unsigned vcs, unsigned vppb, unsigned port, uint16_t ld)
 {
     uint64_t gen = fab->generation;
@@ -739,6 +776,7 @@ int main(void)
         FM_TEST(test_port_state),
         FM_TEST(test_vcs_info),
         FM_TEST(test_bind_unbind),
+        FM_TEST(test_bind_unbind_changes_routes),
         FM_TEST(test_bind_unbind_errors),
         FM_TEST(test_ld_info_and_allocations),
         FM_TEST(test_set_ld_allocations),

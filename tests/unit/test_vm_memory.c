@@ -546,6 +546,43 @@ static void test_bulk_copy_meets_poison(void **state)
     nfx_fini(&x);
 }
 
+/* Locations whose page does not lie wholly inside the owner's memory are
+ * refused: no bytes, no move, no new home. */
+static void test_page_locations_out_of_bounds(void **state)
+{
+    (void)state;
+    struct nfx x;
+    nfx_init(&x);
+    struct cxf_vm *vm = nfx_vm(&x, 0, "gups", 1 * MB, 1, 5, 0);
+    uint64_t dram = x.f->host[1].dram_size, cap = x.f->dev[0]->capacity;
+    const struct cxf_page_loc bad[] = {
+        {CXF_PG_DRAM, 1, dram},                     /* just past node1's DRAM */
+        {CXF_PG_DRAM, 1, dram - CXF_PAGE_SIZE / 2}, /* straddles its end */
+        {CXF_PG_DEV, 0, cap},                       /* just past pool0 */
+        {CXF_PG_DEV, 0, UINT64_MAX - 100},          /* wraps around */
+        {CXF_PG_DRAM, 9, 0},                        /* no such node */
+        {CXF_PG_NONE, 0, 0},                        /* not a home for bytes */
+    };
+    uint64_t before = nfx_hash(vm);
+    struct cxf_page_loc home = cxf_vm_page(vm, 3);
+    for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        struct cxf_page_loc from = {CXF_PG_DEV, 7, 7};
+        assert_null(cxf_loc_bytes(x.f, bad[i]));
+        assert_int_equal(cxf_vm_page_move(vm, 3, bad[i], &from), -ERANGE);
+        assert_int_equal(from.owner, 7); /* untouched */
+        if (bad[i].kind != CXF_PG_NONE)
+            cxf_vm_set_page(vm, 3, bad[i]);
+        struct cxf_page_loc now = cxf_vm_page(vm, 3);
+        assert_true(now.kind == home.kind && now.owner == home.owner && now.addr == home.addr);
+    }
+    assert_true(nfx_hash(vm) == before);
+    /* the last page of each is fine */
+    assert_non_null(cxf_loc_bytes(x.f, (struct cxf_page_loc){CXF_PG_DRAM, 1,
+                                                              dram - CXF_PAGE_SIZE}));
+    assert_non_null(cxf_loc_bytes(x.f, (struct cxf_page_loc){CXF_PG_DEV, 0, cap - CXF_PAGE_SIZE}));
+    nfx_fini(&x);
+}
+
 static void test_no_llc_means_no_llc_hits(void **state)
 {
     (void)state;
@@ -580,6 +617,7 @@ int main(void)
         cmocka_unit_test(test_rollback_of_real_stores),
         cmocka_unit_test(test_bulk_copy_meets_poison),
         cmocka_unit_test(test_no_llc_means_no_llc_hits),
+        cmocka_unit_test(test_page_locations_out_of_bounds),
     };
     return cmocka_run_group_tests_name("vm_memory", tests, NULL, NULL);
 }

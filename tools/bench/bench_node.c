@@ -22,7 +22,7 @@ static void world_init(struct world *w)
         exit(1);
     }
     cxf_sim_init(&w->sim);
-    w->f->clock = &w->sim;
+    cxf_fabric_set_clock(w->f, &w->sim);
     cxf_node_config_default(&nc);
     if (cxf_node_init(&w->node, w->f, &w->sim, 0, &nc, &e)) {
         fprintf(stderr, "bench_node: %s\n", e.msg);
