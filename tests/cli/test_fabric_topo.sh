@@ -1,18 +1,21 @@
 #!/bin/sh
-# cxl-fabric topo: tables and JSON for the default topology and a config
-# file, one-line errors and exit 2 for bad arguments and bad configs.
+# cxl-fabric topo offline (no daemon): tables and JSON for the built-in
+# default topology (--default) and a config file (-c), one-line errors and
+# exit 2 for bad arguments and bad configs. The daemon's live topology is
+# in test_daemon_vm.sh.
 . "$(dirname "$0")/lib.sh"
 F=${BIN:-build/bin}/cxl-fabric
 
-run "$F" topo
+run "$F" topo --default
 expect_rc 0 "topo default"
 for word in node0 node1 pool0 pool1 sw0 node0-cxl "Hosts and windows" "Switch sw0" "Switch ports" \
     "vPPB bindings" "Devices and logical devices" "Memory bridges" "Regions" region1; do
     expect_out "$word" "topo default table"
 done
 expect_out "pool0.ld0,pool1.ld0" "topo default region targets"
+case $OUT in *Links*) fail "topo offline: no links table without the daemon" ;; esac
 
-run "$F" topo -j
+run "$F" topo --default -j
 expect_rc 0 "topo -j"
 printf '%s' "$OUT" | python3 -m json.tool >/dev/null 2>&1 || fail "topo -j: not valid JSON"
 for key in '"memdev": "pool0"' '"interleave_ways": 2' '"interleave_granularity": 4096' \
@@ -56,7 +59,7 @@ expect_rc 2 "missing config"
 expect_one_error_line "missing config"
 expect_err "missing.json" "missing config"
 for args in "topo -c $TMPD/empty.json" "topo -c $TMPD/deep.json" "topo -c $TMPD" "topo -c" \
-    "topo --bogus" "topo -x" "topo extra" "nosuchcommand" ""; do
+    "topo --bogus" "topo -x" "topo extra" "topo --default -c $TMPD/one.json" "nosuchcommand" ""; do
     # shellcheck disable=SC2086
     run "$F" $args
     expect_rc 2 "bad args: '$args'"
@@ -71,5 +74,6 @@ expect_out "topo" help
 run "$F" topo --help
 expect_rc 0 "topo help"
 expect_out "CONFIG" "topo help"
+expect_out "--default" "topo help"
 
 finish

@@ -1,75 +1,61 @@
 /*
- * cxl-fabric topo - build the fabric from a configuration (or the built-in
- * default) and print its topology as tables or, with -j, as JSON shaped
- * like ndctl's `cxl list`.
+ * cxl-fabric topo - the topology as tables or, with -j, as JSON shaped
+ * like ndctl's `cxl list`: from the running daemon (with its links and
+ * their state), or offline from a configuration file or the built-in
+ * default, which needs no daemon.
  */
 #include "fabric/fabric.h"
 #include "fabric_cli.h"
 #include "tools/common/cli.h"
 
-#include <getopt.h>
 #include <json-c/json.h>
-#include <stdio.h>
 
-static void topo_usage(void)
+static int offline_check(struct cxf_cmdline *cl)
 {
-    printf("usage: " FABRIC_PROG " topo [-c CONFIG] [-j]\n"
-           "\n"
-           "Build the fabric from CONFIG (JSON, see docs/config.md) or, without -c, from\n"
-           "the built-in default (2 nodes, 1 switch, 2 pool devices, a bridge per node),\n"
-           "and print hosts and windows, switch ports, vPPB bindings, devices and LDs,\n"
-           "bridges and regions.\n"
-           "\n"
-           "  -c, --config CONFIG  the configuration file\n"
-           "  -j, --json           print JSON instead of tables\n"
-           "  -h, --help           this text\n");
+    bool config = cxf_cmdline_local(cl, "config") != NULL;
+    bool builtin = cxf_cmdline_local(cl, "default") != NULL;
+    if (config && builtin)
+        return cxf_cmdline_error(cl, "-c and --default both name a configuration; give one");
+    if ((config || builtin) && cl->socket)
+        return cxf_cmdline_error(cl, "%s renders offline, without the daemon at --socket; "
+                                     "give one of them", config ? "-c" : "--default");
+    return 0;
 }
 
-int cxf_topo_cmd(int argc, char **argv)
+static void show(struct cxf_cmdline *cl, struct json_object *topo)
 {
-    static const struct option opts[] = {
-        {"config", required_argument, NULL, 'c'},
-        {"json", no_argument, NULL, 'j'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
-    const char *config = NULL;
-    bool json = false;
-    int c;
-    optind = 1;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, ":c:jh", opts, NULL)) != -1) {
-        switch (c) {
-        case 'c': config = optarg; break;
-        case 'j': json = true; break;
-        case 'h': topo_usage(); return CXF_EXIT_OK;
-        case ':':
-            cxf_cli_error(FABRIC_PROG, "topo: %s needs a value", argv[optind - 1]);
-            return CXF_EXIT_USAGE;
-        default:
-            if (optopt)
-                cxf_cli_error(FABRIC_PROG, "topo: unknown option '-%c' (try 'topo --help')",
-                              optopt);
-            else
-                cxf_cli_error(FABRIC_PROG, "topo: unknown option '%s' (try 'topo --help')",
-                              argv[optind - 1]);
-            return CXF_EXIT_USAGE;
-        }
+    (void)cl;
+    cxf_topo_print(topo);
+}
+
+static int run(struct cxf_cmdline *cl)
+{
+    struct json_object *config = cxf_cmdline_local(cl, "config");
+    struct json_object *topo = NULL;
+    if (!config && !cxf_cmdline_local(cl, "default")) {
+        int rc = cxf_subcmd_call(cl, &topo);
+        return rc ? rc : cxf_subcmd_finish(cl, topo);
     }
-    if (optind < argc) {
-        cxf_cli_error(FABRIC_PROG, "topo: unexpected argument '%s'", argv[optind]);
-        return CXF_EXIT_USAGE;
-    }
-    struct cxf_fabric *f = cxf_fabric_cli_load(config);
+    struct cxf_fabric *f = cxf_fabric_cli_load(config ? json_object_get_string(config) : NULL);
     if (!f)
-        return CXF_EXIT_USAGE;
-    struct json_object *topo = cxf_fabric_topology_json(f);
+        return CXF_EXIT_USAGE; /* a config that does not load is a bad argument */
+    topo = cxf_fabric_topology_json(f);
     cxf_fabric_free(f);
-    if (json) {
-        cxf_cli_print_json(topo);
-    } else {
-        cxf_topo_print(topo);
-        json_object_put(topo);
-    }
-    return CXF_EXIT_OK;
+    return cxf_subcmd_finish(cl, topo);
 }
+
+static const struct cxf_opt opts[] = {
+    {.name = "config", .short_name = 'c', .metavar = "CONFIG", .kind = CXF_OPT_STR,
+     .flags = CXF_OPT_LOCAL,
+     .help = "render this configuration file (docs/config.md) offline, without the daemon"},
+    {.name = "default", .kind = CXF_OPT_FLAG, .flags = CXF_OPT_LOCAL,
+     .help = "render the built-in default (2 nodes, 1 switch, 2 pools) offline"},
+    {NULL},
+};
+
+const struct cxf_subcmd cxf_topo_subcmds[] = {
+    {.name = "topo", .cmd = "topo", .opts = opts, .check = offline_check, .run = run, .show = show,
+     .summary = "the running fabric's hosts, switch ports, vPPB bindings, devices, bridges, "
+                "regions and links (or a configuration's, offline)"},
+    {NULL},
+};

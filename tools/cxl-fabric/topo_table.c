@@ -1,46 +1,16 @@
 /*
  * tools/cxl-fabric/topo_table.c - the topology as human tables, read from
- * the topology JSON. Each section is described by a table: which objects
+ * the topology JSON (offline, or the daemon's with links). Each section is described by a table: which objects
  * give its rows, and per column the key and how to show it.
  */
 #include "fabric_cli.h"
+#include "tools/common/render.h"
 
 #include <inttypes.h>
 #include <json-c/json.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
-
-static struct json_object *get(struct json_object *o, const char *key)
-{
-    struct json_object *v = NULL;
-    return o && json_object_object_get_ex(o, key, &v) ? v : NULL;
-}
-
-/* "switch.ports": one key per level */
-static struct json_object *get_path(struct json_object *o, const char *path)
-{
-    char key[32];
-    while (o && *path) {
-        size_t n = strcspn(path, ".");
-        snprintf(key, sizeof(key), "%.*s", (int)n, path);
-        o = get(o, key);
-        path += n + (path[n] == '.');
-    }
-    return o;
-}
-
-/* Elements of an array; 0 for anything else (json-c asserts on those). */
-static size_t length(struct json_object *o)
-{
-    return json_object_is_type(o, json_type_array) ? json_object_array_length(o) : 0;
-}
-
-static const char *str(struct json_object *o, const char *key)
-{
-    struct json_object *v = get(o, key);
-    return v ? json_object_get_string(v) : "-";
-}
 
 /* ------------------------------------------------------ cell formats */
 
@@ -54,16 +24,8 @@ static void text(struct cxf_table *t, struct json_object *v)
 /* 8 GiB, 4 KiB, 1.5 GiB */
 static void size(struct cxf_table *t, struct json_object *v)
 {
-    static const char *const unit[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
-    uint64_t n = json_object_get_uint64(v);
-    unsigned u = 0;
-    while (u < 5 && n >= (1024ull << (10 * u)))
-        u++;
-    uint64_t div = 1ull << (10 * u);
-    if (n % div == 0)
-        cxf_table_add(t, "%" PRIu64 " %s", n / div, unit[u]);
-    else
-        cxf_table_add(t, "%.1f %s", (double)n / (double)div, unit[u]);
+    char buf[32];
+    cxf_table_add(t, "%s", cxf_fmt_size(buf, sizeof(buf), json_object_get_uint64(v)));
 }
 
 static void bandwidth(struct cxf_table *t, struct json_object *v)
@@ -88,12 +50,12 @@ static void dev_type(struct cxf_table *t, struct json_object *v)
 
 static void bound_to(struct cxf_table *t, struct json_object *v)
 {
-    cxf_table_add(t, "%s vppb%s", str(v, "host"), str(v, "vppb"));
+    cxf_table_add(t, "%s vppb%s", cxf_jstr(v, "host"), cxf_jstr(v, "vppb"));
 }
 
 static void count(struct cxf_table *t, struct json_object *v)
 {
-    cxf_table_add(t, "%zu", length(v));
+    cxf_table_add(t, "%zu", cxf_jlen(v));
 }
 
 /* An array's elements joined by commas, each shown by `show`. */
@@ -102,7 +64,7 @@ static void join(struct cxf_table *t, struct json_object *arr,
 {
     char buf[256] = "-";
     size_t n = 0;
-    for (size_t i = 0; i < length(arr) && n < sizeof(buf) - 1; i++) {
+    for (size_t i = 0; i < cxf_jlen(arr) && n < sizeof(buf) - 1; i++) {
         if (i)
             buf[n++] = ',';
         show(buf + n, sizeof(buf) - n, json_object_array_get_idx(arr, i));
@@ -118,12 +80,12 @@ static void show_value(char *buf, size_t len, struct json_object *e)
 
 static void show_dpa(char *buf, size_t len, struct json_object *e)
 {
-    snprintf(buf, len, "%s", str(e, "dpa"));
+    snprintf(buf, len, "%s", cxf_jstr(e, "dpa"));
 }
 
 static void show_target(char *buf, size_t len, struct json_object *e)
 {
-    snprintf(buf, len, "%s.ld%s", str(e, "memdev"), str(e, "ld"));
+    snprintf(buf, len, "%s.ld%s", cxf_jstr(e, "memdev"), cxf_jstr(e, "ld"));
 }
 
 static void values(struct cxf_table *t, struct json_object *v)
@@ -144,14 +106,14 @@ static void targets(struct cxf_table *t, struct json_object *v)
 /* A switch port's other end: "node0 hb0.rp0", "pool0", "node0 bridge". */
 static void attached(struct cxf_table *t, struct json_object *p)
 {
-    const char *kind = str(p, "kind");
+    const char *kind = cxf_jstr(p, "kind");
     if (!strcmp(kind, "usp"))
-        cxf_table_add(t, "%s hb%s.rp%s", str(p, "host"), str(p, "host_bridge"),
-                      str(p, "root_port"));
+        cxf_table_add(t, "%s hb%s.rp%s", cxf_jstr(p, "host"), cxf_jstr(p, "host_bridge"),
+                      cxf_jstr(p, "root_port"));
     else if (!strcmp(kind, "fabric"))
-        cxf_table_add(t, "%s bridge", str(p, "host"));
+        cxf_table_add(t, "%s bridge", cxf_jstr(p, "host"));
     else
-        cxf_table_add(t, "%s", str(p, "memdev"));
+        cxf_table_add(t, "%s", cxf_jstr(p, "memdev"));
 }
 
 /* ---------------------------------------------------------- sections */
@@ -240,6 +202,13 @@ static const struct section sections[] = {
         {"GRANULARITY", false, "interleave_granularity", size},
         {"TARGETS", false, "targets", targets},
     }},
+    {"Links", "links", NULL, false, { /* the daemon's answer only */
+        {"LINK", false, "link", text},
+        {"WIDTH", false, "width", lanes},
+        {"GEN", false, "gen", text},
+        {"BANDWIDTH", false, "bandwidth", bandwidth},
+        {"STATE", false, "state", text},
+    }},
 };
 
 static void add_row(struct cxf_table *t, const struct section *s, struct json_object *parent,
@@ -247,7 +216,7 @@ static void add_row(struct cxf_table *t, const struct section *s, struct json_ob
 {
     for (const struct column *c = s->col; c->head; c++) {
         struct json_object *o = c->child ? child : parent;
-        struct json_object *v = c->key ? get(o, c->key) : o;
+        struct json_object *v = c->key ? cxf_jget(o, c->key) : o;
         if (!c->child && !first)
             cxf_table_add(t, "%s", "");
         else if (!v)
@@ -259,9 +228,9 @@ static void add_row(struct cxf_table *t, const struct section *s, struct json_ob
 
 static void add_parent(struct cxf_table *t, const struct section *s, struct json_object *parent)
 {
-    struct json_object *ch = s->children ? get(parent, s->children) : NULL;
-    if (length(ch) > 0) {
-        for (size_t i = 0; i < length(ch); i++)
+    struct json_object *ch = s->children ? cxf_jget(parent, s->children) : NULL;
+    if (cxf_jlen(ch) > 0) {
+        for (size_t i = 0; i < cxf_jlen(ch); i++)
             add_row(t, s, parent, json_object_array_get_idx(ch, i), i == 0);
     } else if (json_object_is_type(ch, json_type_object) || !s->need_child) {
         add_row(t, s, parent, json_object_is_type(ch, json_type_object) ? ch : NULL, true);
@@ -270,20 +239,25 @@ static void add_parent(struct cxf_table *t, const struct section *s, struct json
 
 static void print_section(struct json_object *topo, const struct section *s)
 {
+    struct json_object *parents = cxf_jget(topo, s->parents);
+    if (!parents)
+        return;
     const char *head[MAX_COLS + 1] = {NULL};
     for (size_t i = 0; s->col[i].head; i++)
         head[i] = s->col[i].head;
     struct cxf_table t;
     cxf_table_init(&t, s->title, head);
-    struct json_object *parents = get_path(topo, s->parents);
-    for (size_t i = 0; i < length(parents); i++)
+    for (size_t i = 0; i < cxf_jlen(parents); i++)
         add_parent(&t, s, json_object_array_get_idx(parents, i));
     cxf_table_print(&t);
 }
 
 void cxf_topo_print(struct json_object *topo)
 {
-    printf("Switch %s\n\n", str(get(topo, "switch"), "switch"));
+    printf("Switch %s", cxf_jstr(topo, "switch.switch"));
+    if (cxf_jget(topo, "config"))
+        printf(" (configuration: %s)", cxf_jstr(topo, "config"));
+    printf("\n\n");
     for (size_t i = 0; i < sizeof(sections) / sizeof(sections[0]); i++)
         print_section(topo, &sections[i]);
 }

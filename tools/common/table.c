@@ -1,7 +1,7 @@
 /*
- * tools/cxl-fabric/table.c - titled tables with aligned columns.
+ * tools/common/table.c - titled tables with aligned columns.
  */
-#include "fabric_cli.h"
+#include "render.h"
 
 #include <stdarg.h>
 #include <stdio.h>
