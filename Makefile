@@ -137,6 +137,10 @@ FUZZ_DIR     := $(BUILD)/fuzz
 FUZZ_BINS    := $(FUZZ_NAMES:%=$(FUZZ_DIR)/fuzz_%)
 FUZZ_LIB_OBJ := $(LIB_SRC:%.c=$(FUZZ_DIR)/obj/%.o)
 FUZZ_SECONDS ?= 60
+# Seed inputs of a target: its corpus, its past crashes, and for the
+# scenario parser every shipped and every bad test scenario.
+FUZZ_SEEDS_scenario := tools/scenarios tests/data/scenarios
+fuzz_seeds = tests/fuzz/corpus/$(1) tests/fuzz/regress/$(1) $(FUZZ_SEEDS_$(1))
 FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZ_CFLAGS   = $(BASE_CFLAGS) -O1 -fsanitize=fuzzer-no-link $(FUZZ_SAN)
 
@@ -157,7 +161,7 @@ $(FUZZ_BINS): $(FUZZ_DIR)/fuzz_%: $(FUZZ_DIR)/obj/tests/fuzz/fuzz_%.o $(FUZZ_LIB
 check: $(TESTS) $(SAN_TOOLS) $(TEST_PLUGINS) $(FUZZ_REPLAY) all
 	@scripts/check-layers.sh
 	@tests/run-unit.sh $(TESTS)
-	@for f in $(FUZZ_NAMES); do $(SAN)/fuzz/fuzz_$$f tests/fuzz/corpus/$$f tests/fuzz/regress/$$f || exit 1; done
+	@$(foreach f,$(FUZZ_NAMES),$(SAN)/fuzz/fuzz_$f $(call fuzz_seeds,$f) &&) true
 	@for t in $(CLI_TESTS); do BIN=$(SAN)/bin $$t || exit 1; done
 
 demo: all
@@ -166,7 +170,7 @@ demo: all
 fuzz:
 	@scripts/deps.sh clang
 	@$(MAKE) --no-print-directory $(FUZZ_BINS)
-	@scripts/fuzz.sh $(FUZZ_SECONDS) $(FUZZ_NAMES)
+	@status=0; $(foreach f,$(FUZZ_NAMES),scripts/fuzz.sh $(FUZZ_SECONDS) $f $(call fuzz_seeds,$f) || status=1;) exit $$status
 
 bench: $(BENCHES)
 	@for b in $(BENCHES); do $$b || exit 1; done

@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-int cxf_ctl_init(struct cxf_ctl *c, const char *config_path, const struct cxf_node_config *nc,
-                 struct cxf_err *e)
+int cxf_ctl_init_text(struct cxf_ctl *c, const char *config_json, const char *source,
+                      const struct cxf_node_config *nc, struct cxf_err *e)
 {
     memset(c, 0, sizeof(*c));
     c->cxl_rc = -1;
@@ -16,23 +16,32 @@ int cxf_ctl_init(struct cxf_ctl *c, const char *config_path, const struct cxf_no
         c->nc = *nc;
     else
         cxf_node_config_default(&c->nc);
-    int rc = 0;
-    if (config_path) {
-        rc = cxf_config_read(config_path, &c->config_json, e);
-        snprintf(c->config_source, sizeof(c->config_source), "%s", config_path);
-    } else {
-        c->config_json = strdup(cxf_default_config);
-        snprintf(c->config_source, sizeof(c->config_source), "embedded default");
-        rc = c->config_json ? 0 : cxf_fail(e, -ENOMEM, "out of memory");
-    }
+    snprintf(c->config_source, sizeof(c->config_source), "%s",
+             !config_json ? "embedded default" : source ? source : "given text");
+    /* replays rebuild the world from this copy */
+    c->config_json = strdup(config_json ? config_json : cxf_default_config);
+    int rc = c->config_json ? cxf_world_create(&c->w, c->config_json, &c->nc, e)
+                            : cxf_fail(e, -ENOMEM, "out of memory");
+    if (rc)
+        cxf_ctl_fini(c);
+    return rc;
+}
+
+int cxf_ctl_init(struct cxf_ctl *c, const char *config_path, const struct cxf_node_config *nc,
+                 struct cxf_err *e)
+{
+    if (!config_path)
+        return cxf_ctl_init_text(c, NULL, NULL, nc, e);
+    memset(c, 0, sizeof(*c));
+    char *text = NULL;
+    int rc = cxf_config_read(config_path, &text, e);
     if (!rc)
-        rc = cxf_world_create(&c->w, c->config_json, &c->nc, e);
-    if (rc && config_path && e && strncmp(e->msg, config_path, strlen(config_path))) {
+        rc = cxf_ctl_init_text(c, text, config_path, nc, e);
+    free(text);
+    if (rc && e && strncmp(e->msg, config_path, strlen(config_path))) {
         struct cxf_err inner = *e;
         cxf_fail(e, rc, "%s: %s", config_path, inner.msg);
     }
-    if (rc)
-        cxf_ctl_fini(c);
     return rc;
 }
 

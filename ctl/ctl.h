@@ -50,6 +50,10 @@ struct cxf_ctl {
  * settings (NULL: the defaults). */
 int cxf_ctl_init(struct cxf_ctl *c, const char *config_path, const struct cxf_node_config *nc,
                  struct cxf_err *e);
+/* The same from topology text (NULL: the embedded default); `source` says
+ * where the text came from, for `topo` and daemon.info. */
+int cxf_ctl_init_text(struct cxf_ctl *c, const char *config_json, const char *source,
+                      const struct cxf_node_config *nc, struct cxf_err *e);
 void cxf_ctl_fini(struct cxf_ctl *c);
 
 /*
@@ -140,9 +144,13 @@ struct json_object *cxf_proto_response(struct json_object *id, int rc, struct js
 
 /* Run a scenario file (docs/scenarios.md) headless: its result JSON in
  * *result. Returns 0 when the outcome is the one the scenario expects, 1
- * when it is not, a negative errno (e filled) when the scenario is bad. */
+ * when it is not (a timeout included), a negative errno when the scenario
+ * is bad: then *result is NULL and e holds one line starting with the
+ * path ("FILE: actions[2].args: unknown argument 'lnk' ..."). */
 int cxf_scenario_run(const char *path, struct json_object **result, struct cxf_err *e);
-/* Check a scenario without running it (for tests and fuzzing). */
+/* Check a scenario's text without running it (for tests and fuzzing): 0,
+ * or a negative errno and one line naming the key path. An inline topology
+ * is built to check it; a topology file is only read by a run. */
 int cxf_scenario_check(const char *text, struct cxf_err *e);
 
 #endif /* CXF_CTL_H */

@@ -15,15 +15,7 @@ static int replay_in(struct cxf_world *w, unsigned node, const struct cxf_vm *li
                      const uint64_t *ops, struct cxf_replay *out, struct cxf_err *e)
 {
     struct cxf_vm_config vc;
-    cxf_vm_config_default(&vc);
-    vc.name = like->name;
-    vc.mem_size = like->mem_size;
-    vc.vcpus = like->nvcpus;
-    vc.seed = like->seed;
-    vc.ops = like->ops_total;
-    vc.workload = like->wl.spec;
-    vc.devices = like->devices;
-    vc.timeline_ns = like->timeline_ns;
+    cxf_vm_config_of(like, &vc);
     struct cxf_vm *vm;
     int rc = cxf_vm_create(&vm, &w->node[node], &vc, e);
     if (rc)
@@ -104,7 +96,9 @@ int cxf_ctl_vm_check(struct cxf_vm *vm, uint64_t *hash, int *verify_rc, char *ms
     *verify_rc = 0;
     if (vm->state == CXF_VM_LOST || vm->state == CXF_VM_FAILED)
         return 0;
-    if (vm->state == CXF_VM_RUNNING || vm->state == CXF_VM_CREATED)
+    /* a created VM never ran: its memory is the load phase's, replayed to
+     * zero operations; a running one has no fixed point to compare */
+    if (vm->state == CXF_VM_RUNNING)
         return cxf_fail(e, -EINVAL, "VM %s is %s; it must be stopped to be verified", vm->name,
                         cxf_vm_state_name(vm->state));
     int rc = cxf_vm_hash(vm, hash);

@@ -285,15 +285,7 @@ static int check_start(struct cxf_world *w, struct cxf_vm *vm, const struct cxf_
 static int make_destination(struct cxf_migration *m, struct cxf_vm *src, struct cxf_err *e)
 {
     struct cxf_vm_config c;
-    cxf_vm_config_default(&c);
-    c.name = src->name;
-    c.mem_size = src->mem_size;
-    c.vcpus = src->nvcpus;
-    c.seed = src->seed;
-    c.ops = src->ops_total;
-    c.workload = src->wl.spec;
-    c.devices = src->devices;
-    c.timeline_ns = src->timeline_ns;
+    cxf_vm_config_of(src, &c);
     return cxf_vm_create_placeholder(&m->dst_vm, &m->w->node[m->dst], &c, e);
 }
 

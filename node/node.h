@@ -353,6 +353,9 @@ struct cxf_vm {
 };
 
 void cxf_vm_config_default(struct cxf_vm_config *c);
+/* The configuration `vm` was created with (its strings stay the VM's): what
+ * a copy of the same VM elsewhere is created from. */
+void cxf_vm_config_of(const struct cxf_vm *vm, struct cxf_vm_config *c);
 /* Create a VM on a node (memory untouched) and run its workload's load
  * phase; it does not run until cxf_vm_start(). */
 int cxf_vm_create(struct cxf_vm **out, struct cxf_node *n, const struct cxf_vm_config *c,

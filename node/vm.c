@@ -32,6 +32,19 @@ void cxf_vm_config_default(struct cxf_vm_config *c)
     c->devices = "net,blk";
 }
 
+void cxf_vm_config_of(const struct cxf_vm *vm, struct cxf_vm_config *c)
+{
+    cxf_vm_config_default(c);
+    c->name = vm->name;
+    c->mem_size = vm->mem_size;
+    c->vcpus = vm->nvcpus;
+    c->seed = vm->seed;
+    c->ops = vm->ops_total;
+    c->workload = vm->wl.spec;
+    c->devices = vm->devices;
+    c->timeline_ns = vm->timeline_ns;
+}
+
 static int check_config(const struct cxf_node *n, const struct cxf_vm_config *c,
                         struct cxf_err *e)
 {
