@@ -158,14 +158,16 @@ $(FUZZ_BINS): $(FUZZ_DIR)/fuzz_%: $(FUZZ_DIR)/obj/tests/fuzz/fuzz_%.o $(FUZZ_LIB
 	@$(if $(Q),echo "  LD fuzz $@")
 	$(Q)clang $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(PKG_LIBS)
 
+# The CLI tests read JSON results with python3 (a test-only dependency).
 check: $(TESTS) $(SAN_TOOLS) $(TEST_PLUGINS) $(FUZZ_REPLAY) all
+	@scripts/deps.sh python3
 	@scripts/check-layers.sh
 	@tests/run-unit.sh $(TESTS)
 	@$(foreach f,$(FUZZ_NAMES),$(SAN)/fuzz/fuzz_$f $(call fuzz_seeds,$f) &&) true
 	@for t in $(CLI_TESTS); do BIN=$(SAN)/bin $$t || exit 1; done
 
 demo: all
-	@scripts/demo-device.sh
+	@scripts/demo.sh
 
 fuzz:
 	@scripts/deps.sh clang

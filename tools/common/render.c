@@ -67,7 +67,7 @@ static const char *scaled(char *buf, size_t len, double n, const char *suffix)
 {
     static const char *const unit[] = {"", "K", "M", "G", "T"};
     unsigned u = 0;
-    while (u < 4 && n >= 1000) {
+    while (u < 4 && n >= 999.5) { /* 999.7 would print as "1e+03" with %.3g */
         n /= 1000;
         u++;
     }
