@@ -10,19 +10,7 @@
 
 struct json_object *cxf_ctl_vm_summary(struct cxf_ctl *c, const struct cxf_vm *vm)
 {
-    struct json_object *o = json_object_new_object();
-    json_object_object_add(o, "name", json_object_new_string(vm->name));
-    json_object_object_add(o, "node", json_object_new_string(cxf_node_name(vm->node)));
-    json_object_object_add(o, "state", json_object_new_string(cxf_vm_state_name(vm->state)));
-    if (vm->reason[0])
-        json_object_object_add(o, "reason", json_object_new_string(vm->reason));
-    json_object_object_add(o, "memory", json_object_new_uint64(vm->mem_size));
-    json_object_object_add(o, "vcpus", json_object_new_int((int)vm->nvcpus));
-    json_object_object_add(o, "workload", json_object_new_string(vm->wl.spec));
-    json_object_object_add(o, "seed", json_object_new_uint64(vm->seed));
-    json_object_object_add(o, "ops", json_object_new_uint64(cxf_vm_ops_done(vm)));
-    json_object_object_add(o, "ops_target", json_object_new_uint64(vm->ops_total));
-    json_object_object_add(o, "devices", json_object_new_string(vm->devices));
+    struct json_object *o = cxf_vm_summary_json(vm);
     const struct cxf_migration *m = cxf_world_migration(c->w, vm->name);
     if (m)
         json_object_object_add(o, "migration",

@@ -114,7 +114,7 @@ static struct json_object *latency_json(const struct cxf_vm *vm)
     return o;
 }
 
-struct json_object *cxf_vm_stats_json(const struct cxf_vm *vm)
+struct json_object *cxf_vm_summary_json(const struct cxf_vm *vm)
 {
     struct json_object *o = json_object_new_object();
     json_object_object_add(o, "name", json_object_new_string(vm->name));
@@ -122,11 +122,19 @@ struct json_object *cxf_vm_stats_json(const struct cxf_vm *vm)
     json_object_object_add(o, "state", json_object_new_string(cxf_vm_state_name(vm->state)));
     if (vm->reason[0])
         json_object_object_add(o, "reason", json_object_new_string(vm->reason));
-    json_object_object_add(o, "workload", json_object_new_string(vm->wl.spec));
     json_object_object_add(o, "memory", json_object_new_uint64(vm->mem_size));
     json_object_object_add(o, "vcpus", json_object_new_int((int)vm->nvcpus));
+    json_object_object_add(o, "workload", json_object_new_string(vm->wl.spec));
+    json_object_object_add(o, "seed", json_object_new_uint64(vm->seed));
     json_object_object_add(o, "ops", json_object_new_uint64(cxf_vm_ops_done(vm)));
     json_object_object_add(o, "ops_target", json_object_new_uint64(vm->ops_total));
+    json_object_object_add(o, "devices", json_object_new_string(vm->devices));
+    return o;
+}
+
+struct json_object *cxf_vm_stats_json(const struct cxf_vm *vm)
+{
+    struct json_object *o = cxf_vm_summary_json(vm);
     json_object_object_add(o, "virtual_time_ns", json_object_new_uint64(vm_clock(vm)));
     json_object_object_add(o, "accesses", accesses_json(vm));
     json_object_object_add(o, "memory_latency_ns", latency_json(vm));

@@ -422,6 +422,11 @@ void cxf_vm_accesses(const struct cxf_vm *vm, uint64_t out[CXF_AC_COUNT]);
 void cxf_vm_latency(const struct cxf_vm *vm, enum cxf_access_class c, struct cxf_hist *h);
 /* "interval_start_ns,ops" lines. */
 int cxf_vm_timeline_csv(const struct cxf_vm *vm, char **out);
+/* Who the VM is: name, node, state, [reason], memory, vcpus, workload,
+ * seed, ops, ops_target, devices (snake_case, as ndctl prints). */
+struct json_object *cxf_vm_summary_json(const struct cxf_vm *vm);
+/* The summary plus what it did: virtual time, accesses by class, latency
+ * histograms, stall, remote extra time, throttle. */
 struct json_object *cxf_vm_stats_json(const struct cxf_vm *vm);
 
 /* Run the workload's verifier (if it has one). */
