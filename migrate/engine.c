@@ -235,7 +235,7 @@ void cxf_mig_switchover(struct cxf_migration *m)
     if (!rc && m->p.mode == CXF_MIG_POOL_STAGED && (rc = cxf_pool_handoff(m, t, &t)))
         cxf_fail(&e, rc, "the pool could not be handed to the destination: %s", strerror(-rc));
     if (!rc && m->p.mode != CXF_MIG_PRECOPY)
-        rc = cxf_postcopy_prepare(m, &e);
+        rc = cxf_postcopy_prepare(m, &t, &e);
     if (rc) {
         cxf_mig_fail(m, CXF_OUTCOME_SOURCE, "switch-over failed: %s", e.msg);
         return;
@@ -317,8 +317,11 @@ static int mode_setup(struct cxf_migration *m, struct cxf_err *e, cxf_time_t *co
     *cost = 0;
     if (m->p.mode == CXF_MIG_POSTCOPY)
         return 0;
-    if (m->p.mode == CXF_MIG_POOL_STAGED)
-        return cxf_pool_setup(m, e);
+    if (m->p.mode == CXF_MIG_POOL_STAGED) {
+        int rc = cxf_pool_setup(m, e);
+        *cost = rc ? 0 : cxf_pool_setup_cost(m);
+        return rc;
+    }
     *cost = m->npages * CXF_CAL_WP_NS_PER_PAGE; /* write-protecting for dirty logging */
     return cxf_precopy_setup(m, e);
 }

@@ -70,6 +70,7 @@ struct cxf_migration {
     double bandwidth;            /* bytes/s measured over the last round */
     uint64_t dirty_pages_rate;   /* pages/s dirtied in the last round */
     unsigned throttle_pct;
+    unsigned dirty_high_count;    /* rounds over the auto-converge trigger, mod 2 */
 
     /* post-copy and pool pulls */
     uint64_t *order;
@@ -148,12 +149,16 @@ int cxf_precopy_final(struct cxf_migration *m, cxf_time_t at, cxf_time_t *done);
 void cxf_precopy_release(struct cxf_migration *m, bool keep_clean);
 
 /* postcopy.c */
-int cxf_postcopy_prepare(struct cxf_migration *m, struct cxf_err *e);
+/* Set up the pulls at switch-over and move the devices' data-plane pages
+ * from *t on; *t becomes the end of the switch-over (the downtime's). */
+int cxf_postcopy_prepare(struct cxf_migration *m, cxf_time_t *t, struct cxf_err *e);
 void cxf_postcopy_begin(struct cxf_migration *m);
 void cxf_postcopy_release(struct cxf_migration *m);
 
 /* poolstage.c */
 int cxf_pool_setup(struct cxf_migration *m, struct cxf_err *e);
+/* Virtual time the setup's fabric-manager commands take (binding, region). */
+cxf_time_t cxf_pool_setup_cost(const struct cxf_migration *m);
 void cxf_pool_stage_step(struct cxf_migration *m);
 /* At switch-over: hand the staging LDs to the destination. */
 int cxf_pool_handoff(struct cxf_migration *m, cxf_time_t at, cxf_time_t *done);

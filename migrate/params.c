@@ -1,6 +1,8 @@
 /*
  * migrate/params.c - parameters and their defaults, names, the status state
- * machine, QEMU's switch-over rule, and the pull orders.
+ * machine, QEMU's switch-over rule, and the pull orders. Each default's
+ * source (QEMU's, Xen's, a spec's or an estimate) is in docs/calibration.md;
+ * keep the two in step.
  */
 #include "mig_priv.h"
 

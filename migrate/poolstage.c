@@ -226,10 +226,18 @@ void cxf_pool_stage_step(struct cxf_migration *m)
 
 /* ---- switch-over: the fabric manager moves the LDs ------------------------ */
 
+/* Fabric-manager work costs CXF_CAL_FM_COMMAND_NS a command. At the
+ * switch-over: unbind and bind each LD, then the destination programs its
+ * region. At setup (cxf_pool_setup_cost): bind each LD to the source, then
+ * the source programs its region. */
 static cxf_time_t fm_cost(const struct cxf_migration *m)
 {
-    /* unbind and bind each LD, then the destination programs its region */
     return (2 * m->pool.nlds + 1) * (cxf_time_t)CXF_CAL_FM_COMMAND_NS;
+}
+
+cxf_time_t cxf_pool_setup_cost(const struct cxf_migration *m)
+{
+    return (m->pool.nlds + 1) * (cxf_time_t)CXF_CAL_FM_COMMAND_NS;
 }
 
 int cxf_pool_handoff(struct cxf_migration *m, cxf_time_t at, cxf_time_t *done)

@@ -160,11 +160,13 @@ static void free_home(struct cxf_migration *m, uint64_t g, struct cxf_page_loc h
     }
 }
 
-/* The devices' data-plane pages go with their state during the downtime. */
-static int push_device_pages(struct cxf_migration *m)
+/* The devices' data-plane pages go with their state during the downtime,
+ * from *t on; *t becomes the time the last one arrived, so the downtime
+ * includes them. */
+static int push_device_pages(struct cxf_migration *m, cxf_time_t *t_io)
 {
     const struct cxf_vm *vm = m->dst_vm;
-    cxf_time_t t = cxf_mig_now(m);
+    cxf_time_t t = *t_io;
     for (unsigned d = 0; d < vm->nvdevs; d++) {
         uint64_t first = vm->vdev[d].base / CXF_PAGE_SIZE;
         for (uint64_t g = first; g < first + CXF_VDEV_PAGES; g++) {
@@ -183,6 +185,7 @@ static int push_device_pages(struct cxf_migration *m)
                 return rc;
             }
             free_home(m, g, from);
+            *t_io = done > *t_io ? done : *t_io;
             cxf_bit_clear(m->pending, g);
             m->remaining--;
             m->device_pages++;
@@ -193,13 +196,13 @@ static int push_device_pages(struct cxf_migration *m)
     return 0;
 }
 
-int cxf_postcopy_prepare(struct cxf_migration *m, struct cxf_err *e)
+int cxf_postcopy_prepare(struct cxf_migration *m, cxf_time_t *t, struct cxf_err *e)
 {
     if (alloc_state(m) || make_order(m))
         return cxf_fail(e, -ENOMEM, "out of memory for post-copy bookkeeping");
     map_pages(m);
     m->away_at_switch = m->remaining;
-    int rc = push_device_pages(m);
+    int rc = push_device_pages(m, t);
     if (rc)
         return cxf_fail(e, rc, "device pages could not be moved: %s", strerror(-rc));
     m->dst_vm->hooks = (struct cxf_vm_hooks){.ctx = m, .remote_access = on_remote_access};

@@ -96,10 +96,17 @@ static int send_batch(struct cxf_migration *m, uint64_t *bits, unsigned limit, c
     return 0;
 }
 
+/* QEMU's rule (migration_trigger_throttle in migration/ram.c): a round
+ * whose dirty bytes exceed 50% of the bytes it sent counts; every second
+ * such round (not necessarily consecutive) throttles the vCPUs a step more:
+ * the initial percentage first, then by the increment, up to the maximum. */
 static void auto_converge(struct cxf_migration *m, uint64_t dirty_bytes)
 {
     if (!m->p.auto_converge || dirty_bytes * 2 <= m->round_bytes)
         return;
+    if (++m->dirty_high_count < 2)
+        return;
+    m->dirty_high_count = 0;
     unsigned t = m->throttle_pct ? m->throttle_pct + m->p.throttle_increment
                                  : m->p.throttle_initial;
     m->throttle_pct = t > m->p.throttle_max ? m->p.throttle_max : t;

@@ -35,8 +35,21 @@ static uint32_t *slot(struct cxf_queue *q, uint64_t s)
             for (uint64_t i = q->base; i < new_base; i++)
                 q->busy[i % CXF_QUEUE_SLOTS] = 0;
         q->base = new_base;
+        if (q->full_below < new_base) /* what was known full is forgotten */
+            q->full_below = new_base;
     }
     return &q->busy[s % CXF_QUEUE_SLOTS];
+}
+
+/* Move full_below past the slots that are fully booked now. Slots only fill
+ * until they leave the ring, so it only moves forward: bookings that all
+ * start at the same early time (a burst of pages issued at once) skip the
+ * full slots instead of scanning them one by one, each. */
+static void advance_full(struct cxf_queue *q)
+{
+    while (q->full_below < q->base + CXF_QUEUE_SLOTS &&
+           q->busy[q->full_below % CXF_QUEUE_SLOTS] >= CXF_QUEUE_SLOT_NS)
+        q->full_below++;
 }
 
 static void account(struct cxf_queue *q, cxf_time_t ready, cxf_time_t start, cxf_time_t end,
@@ -75,6 +88,8 @@ cxf_time_t cxf_queue_reserve(struct cxf_queue *q, cxf_time_t ready, uint64_t byt
     uint64_t s = ready / CXF_QUEUE_SLOT_NS;
     if (s < q->base) /* older than the horizon: that past is free */
         s = q->base;
+    if (s < q->full_below) /* no capacity left before it */
+        s = q->full_below;
     for (cxf_time_t left = d; left; s++) {
         uint32_t *booked = slot(q, s);
         cxf_time_t from = s * CXF_QUEUE_SLOT_NS, to = from + CXF_QUEUE_SLOT_NS;
@@ -88,6 +103,7 @@ cxf_time_t cxf_queue_reserve(struct cxf_queue *q, cxf_time_t ready, uint64_t byt
         left -= take;
         *end = t0 + take;
     }
+    advance_full(q);
     account(q, ready, start, *end, bytes);
     return start;
 }

@@ -106,6 +106,7 @@ struct cxf_queue {
     uint64_t bytes_per_sec;   /* 0: unlimited */
     uint32_t *busy;           /* ns into each slot already booked (ring), on first use */
     uint64_t base;            /* absolute slot number of the ring's oldest slot */
+    uint64_t full_below;      /* every slot from base up to this one is fully booked */
     cxf_time_t busy_until;    /* the latest end booked */
     uint64_t bytes;           /* moved so far */
     uint64_t transfers;

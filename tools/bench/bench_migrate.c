@@ -22,7 +22,9 @@
  * and after-window whatever its migration takes. A pair that does not end
  * with a completed migration and a running VM on node1 whose memory passes
  * the workload's verifier makes the benchmark exit non-zero. Numbers are
- * virtual time, so they are the same on any machine; only wall_time is not.
+ * virtual time, so they repeat exactly from run to run and across machines
+ * (kv's may differ across libm versions: docs/architecture.md,
+ * "Determinism across machines"); only wall_time depends on the host.
  * docs/benchmarks.md lists what was measured.
  */
 #include "bench.h"
