@@ -62,6 +62,9 @@ static int vm_create(struct cxf_ctl *c, struct json_object *args, struct json_ob
         return rc;
     if (cxf_world_vm(c->w, vc.name))
         return cxf_fail(e, -EEXIST, "a VM named '%s' exists already", vc.name);
+    if (c->w->fab->host[node].failed)
+        return cxf_fail(e, -EHOSTDOWN, "node %s has failed: it runs no VM",
+                        cxf_node_name(&c->w->node[node]));
     struct cxf_vm *vm;
     rc = cxf_vm_create(&vm, &c->w->node[node], &vc, e);
     if (rc)

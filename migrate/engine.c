@@ -153,6 +153,14 @@ void cxf_mig_complete(struct cxf_migration *m)
     cxf_precopy_release(m, true);
     release_source(m);
     m->outcome = CXF_OUTCOME_DESTINATION;
+    /* The memory arrived, but a VM that failed on the way (a machine check
+     * on a poisoned line, say) does not run on the destination: say so
+     * rather than report a success. */
+    if (m->dst_vm && m->dst_vm->state == CXF_VM_FAILED) {
+        m->outcome = CXF_OUTCOME_LOST;
+        snprintf(m->reason, sizeof(m->reason), "the VM failed during the migration: %.200s",
+                 m->dst_vm->reason);
+    }
     finish(m, CXF_MIG_COMPLETED);
 }
 

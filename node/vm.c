@@ -204,28 +204,48 @@ static void llc_forget_free_frames(struct cxf_node *n)
     }
 }
 
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Free the VM's frames on its node in as few runs as possible: each run is
+ * one hole punch, and a punch costs a TLB shootdown whatever its length.
+ * Frames were handed out in first-touch order, which a random workload
+ * makes unlike guest page order, so the frames are sorted first (in guest
+ * page order when there is no memory to sort in). */
+static void free_frames(struct cxf_vm *vm)
+{
+    struct cxf_node *n = vm->node;
+    uint64_t *addr = malloc(vm->npages * sizeof(*addr)), nf = 0;
+    for (uint64_t i = 0; i < vm->npages; i++) {
+        const struct cxf_gpage *p = &vm->page[i];
+        if (p->kind != CXF_PG_DRAM || p->owner != n->host)
+            continue;
+        if (!addr) {
+            cxf_node_frames_free(n, p->addr, 1);
+            continue;
+        }
+        addr[nf++] = p->addr;
+    }
+    if (!addr)
+        return;
+    qsort(addr, nf, sizeof(*addr), cmp_u64);
+    for (uint64_t i = 0, first = 0; i < nf; i++)
+        if (i + 1 == nf || addr[i + 1] != addr[i] + CXF_PAGE_SIZE) {
+            cxf_node_frames_free(n, addr[first], i + 1 - first);
+            first = i + 1;
+        }
+    free(addr);
+}
+
 void cxf_vm_destroy(struct cxf_vm *vm)
 {
     struct cxf_node *n = vm->node;
     for (unsigned i = 0; i < vm->nvcpus; i++)
         cxf_sim_cancel(n->sim, &vm->vcpu[i].ev);
-    /* frames were handed out in first-touch order: free them in runs */
-    uint64_t run = 0, count = 0;
-    for (uint64_t i = 0; i < vm->npages; i++) {
-        const struct cxf_gpage *p = &vm->page[i];
-        if (p->kind != CXF_PG_DRAM || p->owner != n->host)
-            continue;
-        if (count && p->addr == run + count * CXF_PAGE_SIZE) {
-            count++;
-            continue;
-        }
-        if (count)
-            cxf_node_frames_free(n, run, count);
-        run = p->addr;
-        count = 1;
-    }
-    if (count)
-        cxf_node_frames_free(n, run, count);
+    free_frames(vm);
     llc_forget_free_frames(n);
     for (struct cxf_vm **pp = &n->vms; *pp; pp = &(*pp)->next)
         if (*pp == vm) {

@@ -86,7 +86,19 @@ cxf_time_t cxf_queue_reserve(struct cxf_queue *q, cxf_time_t ready, uint64_t byt
         return start;
     }
     uint64_t s = ready / CXF_QUEUE_SLOT_NS;
-    if (s < q->base) /* older than the horizon: that past is free */
+    if (s < q->base && q->full_below == q->base) {
+        /* Before the ring, whose oldest slot is not full: a booking far
+         * ahead (a migration held back by its cap, say) moved the horizon
+         * past `ready` over idle time. What was booked then is forgotten;
+         * treat it as free rather than push a booking of now into the
+         * future behind it. (When the oldest slot is full, the ring moved
+         * with a backlog that runs on from the past: queue behind it.) */
+        start = ready;
+        *end = ready + d;
+        account(q, ready, start, *end, bytes);
+        return start;
+    }
+    if (s < q->base)
         s = q->base;
     if (s < q->full_below) /* no capacity left before it */
         s = q->full_below;

@@ -63,6 +63,10 @@ expect_out "^lost: integrity vm-lost" "verify a lost VM"
 run "$F" fault node-fail node0
 expect_rc 1 "fail a failed node"
 expect_err "has failed already" "fail a failed node"
+run "$F" vm create late --node node0 --mem 1M
+expect_rc 1 "a VM on a failed node"
+expect_err "node node0 has failed: it runs no VM" "a VM on a failed node"
+expect_one_error_line "a VM on a failed node"
 run "$F" topo -j
 expect_json "topo after node-fail" "hosts.0.failed = true" "hosts.1.failed = false"
 run "$F" vm list

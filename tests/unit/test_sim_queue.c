@@ -33,6 +33,35 @@ static void test_transfers_queue_back_to_back(void **state)
     cxf_queue_fini(&q);
 }
 
+/* A booking far ahead moves the horizon past "now": a booking of now is
+ * not pushed behind it into the future (that past is forgotten, so free). */
+static void test_far_booking_leaves_now_free(void **state)
+{
+    (void)state;
+    struct cxf_queue q = {.bytes_per_sec = 64ull * 1000000000}; /* 64 B/ns */
+    cxf_time_t end, far = 10 * (cxf_time_t)CXF_QUEUE_SLOTS * CXF_QUEUE_SLOT_NS;
+    assert_int_equal(cxf_queue_reserve(&q, far, 4096, &end), far);
+    assert_int_equal(cxf_queue_reserve(&q, 1000, 64, &end), 1000);
+    assert_int_equal(end, 1001);
+    cxf_queue_fini(&q);
+}
+
+/* A burst booked at one instant goes back to back, however deep (past the
+ * ring's horizon too): the full slots are skipped, not lost. */
+static void test_burst_is_back_to_back(void **state)
+{
+    (void)state;
+    struct cxf_queue q = {.bytes_per_sec = 4096ull * 10000000}; /* a page per 100 ns */
+    cxf_time_t end = 0, start;
+    unsigned n = 2 * CXF_QUEUE_SLOTS;
+    for (unsigned i = 0; i < n; i++) {
+        start = cxf_queue_reserve(&q, 0, 4096, &end);
+        assert_int_equal(start, (cxf_time_t)i * 100);
+    }
+    assert_int_equal(end, (cxf_time_t)n * 100);
+    cxf_queue_fini(&q);
+}
+
 /* Two issuers, each running ahead in its own time: the one that books
  * later for an earlier instant is not delayed behind the other. */
 static void test_out_of_order_bookings(void **state)
@@ -120,6 +149,8 @@ int main(void)
         cmocka_unit_test(test_rate_never_exceeded),
         cmocka_unit_test(test_out_of_order_bookings),
         cmocka_unit_test(test_rate_holds_out_of_order),
+        cmocka_unit_test(test_far_booking_leaves_now_free),
+        cmocka_unit_test(test_burst_is_back_to_back),
     };
     return cmocka_run_group_tests_name("sim_queue", tests, NULL, NULL);
 }

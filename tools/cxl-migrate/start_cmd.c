@@ -64,7 +64,7 @@ const struct cxf_opt cxf_mig_start_opts[] = {
     MODE("postcopy", "switch over at once, pull pages from the source through the fabric "
                      "(the default)"),
     {.name = "hybrid", .metavar = "ROUNDS", .kind = CXF_OPT_CUSTOM, .flags = CXF_OPT_MAYBE_VALUE,
-     .key = "mode", .parse = hybrid, .help = "pre-copy rounds (default 1), then post-copy"},
+     .key = "mode", .parse = hybrid, .help = "up to ROUNDS pre-copy rounds (default 1; fewer when the rest fits the downtime limit), then post-copy"},
     MODE("pool-staged", "stage pages in the shared pool first, so a source failure loses "
                         "nothing"),
     {.name = "downtime-limit", .metavar = "MS", .kind = CXF_OPT_DURATION, .lo = 1000000,
