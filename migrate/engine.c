@@ -92,7 +92,7 @@ static void release_before_switch(struct cxf_migration *m)
     else
         cxf_precopy_release(m, false);
     if (m->dst_vm) {
-        cxf_vm_destroy(m->dst_vm);
+        cxf_world_vm_free(m->w, m->dst_vm, m);
         m->dst_vm = NULL;
     }
 }
@@ -102,7 +102,7 @@ static void release_source(struct cxf_migration *m)
 {
     if (m->src_vm) {
         keep_source_timeline(m);
-        cxf_vm_destroy(m->src_vm);
+        cxf_world_vm_free(m->w, m->src_vm, m);
         m->src_vm = NULL;
     }
 }

@@ -129,6 +129,9 @@ void cxf_mig_node_failed(struct cxf_migration *m, unsigned node);
 void cxf_mig_free(struct cxf_migration *m);
 /* report.c: keep the report and let go of the VMs (one is being destroyed). */
 void cxf_mig_freeze(struct cxf_migration *m);
+/* world.c: destroy a VM a migration let go of (`self`, may be NULL),
+ * freezing the reports of the other migrations that point at it. */
+void cxf_world_vm_free(struct cxf_world *w, struct cxf_vm *vm, const struct cxf_migration *self);
 
 /* transport.c: cost of moving bytes, and of a page between two homes as
  * seen from the node that drives the copy. 0 or a routing error. */

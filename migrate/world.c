@@ -84,16 +84,23 @@ int cxf_world_node_fail(struct cxf_world *w, unsigned node)
     return 0;
 }
 
+void cxf_world_vm_free(struct cxf_world *w, struct cxf_vm *vm, const struct cxf_migration *self)
+{
+    /* A VM outlives the migrations that ended on it (one that failed or
+     * was cancelled leaves it running, and a later one may move it): they
+     * keep their reports as they are now, not pointers to freed memory. */
+    for (struct cxf_migration *m = w->migs; m; m = m->next)
+        if (m != self && (m->src_vm == vm || m->dst_vm == vm))
+            cxf_mig_freeze(m);
+    cxf_vm_destroy(vm);
+}
+
 int cxf_world_vm_destroy(struct cxf_world *w, struct cxf_vm *vm, struct cxf_err *e)
 {
-    for (struct cxf_migration *m = w->migs; m; m = m->next) {
-        if (m->src_vm != vm && m->dst_vm != vm)
-            continue;
-        if (!cxf_migration_finished(m))
+    for (struct cxf_migration *m = w->migs; m; m = m->next)
+        if ((m->src_vm == vm || m->dst_vm == vm) && !cxf_migration_finished(m))
             return cxf_fail(e, -EBUSY, "VM %s is migrating (%s); cancel or wait for it first",
                             vm->name, cxf_mig_status_name(m->status));
-        cxf_mig_freeze(m);
-    }
-    cxf_vm_destroy(vm);
+    cxf_world_vm_free(w, vm, NULL);
     return 0;
 }

@@ -186,6 +186,53 @@ static void test_link_down_during_postcopy(void **state)
     mfx_free(&r);
 }
 
+static void run_to_end(struct cxf_world *w, const struct cxf_migration *m)
+{
+    while (!cxf_migration_finished(m) && w->sim.now < CXF_SEC(1))
+        cxf_sim_run_until(&w->sim, w->sim.now + CXF_US(100));
+    assert_true(cxf_migration_finished(m));
+}
+
+/* A failed migration leaves its VM on the source; a second one moves it and
+ * frees the source VM. The first's report must survive that (it pointed at
+ * the freed VM: reading it was a use-after-free that ASan catches). */
+static void test_report_outlives_a_later_migration(void **state)
+{
+    (void)state;
+    struct cxf_world *w;
+    struct cxf_err e;
+    assert_int_equal(cxf_world_create(&w, NULL, NULL, &e), 0);
+    struct cxf_vm_config c;
+    cxf_vm_config_default(&c);
+    c.mem_size = 16 * MB;
+    c.workload = "gups";
+    struct cxf_vm *vm;
+    assert_int_equal(cxf_vm_create(&vm, &w->node[0], &c, &e), 0);
+    cxf_vm_start(vm);
+    cxf_sim_run_until(&w->sim, CXF_US(200));
+    struct cxf_mig_params p;
+    cxf_mig_params_default(&p);
+    p.mode = CXF_MIG_PRECOPY;
+    p.dst_node = 1;
+    p.downtime_limit_ns = 1;
+    p.max_rounds = 2;
+    p.max_rounds_action = CXF_ROUNDS_FAIL;
+    struct cxf_migration *first, *second;
+    assert_int_equal(cxf_migrate_start(w, "vm0", &p, &first, &e), 0);
+    run_to_end(w, first);
+    assert_int_equal(cxf_migration_status(first), CXF_MIG_FAILED);
+    p.mode = CXF_MIG_POSTCOPY;
+    assert_int_equal(cxf_migrate_start(w, "vm0", &p, &second, &e), 0);
+    run_to_end(w, second);
+    assert_int_equal(cxf_migration_status(second), CXF_MIG_COMPLETED);
+    struct json_object *r = cxf_migration_json(first);
+    struct json_object *status;
+    assert_true(json_object_object_get_ex(r, "status", &status));
+    assert_string_equal(json_object_get_string(status), "failed");
+    json_object_put(r);
+    cxf_world_free(w);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -198,6 +245,7 @@ int main(void)
         cmocka_unit_test(test_pool_staged_survives_source_failure),
         cmocka_unit_test(test_destination_fails_after_switch_over),
         cmocka_unit_test(test_link_down_during_postcopy),
+        cmocka_unit_test(test_report_outlives_a_later_migration),
     };
     return cmocka_run_group_tests_name("mig_faults", tests, setup, NULL);
 }
