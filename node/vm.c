@@ -347,6 +347,35 @@ uint8_t *cxf_vm_page_bytes(const struct cxf_vm *vm, uint64_t gpn)
     return cxf_loc_bytes(vm->node->fab, cxf_vm_page(vm, gpn));
 }
 
+/* Is the 64-byte line at `off` of page location `loc` poisoned? Only pool
+ * memory has a poison model (node DRAM has none). */
+static bool line_poisoned(const struct cxf_fabric *f, struct cxf_page_loc loc, uint64_t off)
+{
+    return loc.kind == CXF_PG_DEV &&
+           cxf_poison_first(&f->dev[loc.owner]->poison, loc.addr + off, CXF_LINE_SIZE) >= 0;
+}
+
+/* Copy a page into pool memory as the device's write path does: a clean
+ * line write clears the line's poison (a page staged into a slot once
+ * poisoned starts clean), and a poisoned line of a pool source stays
+ * poisoned in its new home. */
+static int copy_to_device(struct cxf_fabric *f, struct cxf_page_loc to, struct cxf_page_loc old,
+                          const uint8_t *src)
+{
+    struct cxf_dev *d = f->dev[to.owner];
+    bool src_poison = old.kind == CXF_PG_DEV &&
+                      cxf_poison_first(&f->dev[old.owner]->poison, old.addr, CXF_PAGE_SIZE) >= 0;
+    if (!src_poison)
+        return cxf_dev_write(d, to.addr, src, CXF_PAGE_SIZE, false);
+    for (uint64_t off = 0; off < CXF_PAGE_SIZE; off += CXF_LINE_SIZE) {
+        int rc = cxf_dev_write(d, to.addr + off, src + off, CXF_LINE_SIZE,
+                               line_poisoned(f, old, off));
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
 int cxf_vm_page_move(struct cxf_vm *vm, uint64_t gpn, struct cxf_page_loc to,
                      struct cxf_page_loc *from)
 {
@@ -358,7 +387,13 @@ int cxf_vm_page_move(struct cxf_vm *vm, uint64_t gpn, struct cxf_page_loc to,
     uint8_t *dst = cxf_loc_bytes(vm->node->fab, to);
     if (!src || !dst)
         return -EIO;
-    memcpy(dst, src, CXF_PAGE_SIZE);
+    if (to.kind == CXF_PG_DEV) {
+        int rc = copy_to_device(vm->node->fab, to, old, src);
+        if (rc)
+            return rc;
+    } else {
+        memcpy(dst, src, CXF_PAGE_SIZE);
+    }
     cxf_vm_set_page(vm, gpn, to);
     if (from)
         *from = old;

@@ -346,6 +346,37 @@ static void test_poison_is_a_machine_check(void **state)
     nfx_fini(&x);
 }
 
+/* Moving pages into pool memory writes them as the device does: a slot
+ * that was poisoned comes clean with the new data, and a poisoned line of a
+ * pool page stays poisoned in its new pool home (node DRAM has no poison
+ * model, so there it cannot follow). */
+static void test_page_moves_and_poison(void **state)
+{
+    (void)state;
+    struct nfx x;
+    nfx_init(&x);
+    struct cxf_vm *vm = nfx_vm(&x, 0, "gups:span=64K", 4 * MB, 1, 2, 100000);
+    const struct cxf_poison_list *pl = &x.f->dev[0]->poison;
+    struct cxf_page_loc a = {CXF_PG_DEV, 0, POOL_DPA0}, b = {CXF_PG_DEV, 0, POOL_DPA0 + 4096};
+    /* a poisoned slot, then a page staged into it: clean */
+    assert_int_equal(cxf_fault_poison(x.f, "pool0", a.addr + 128, NULL), 0);
+    assert_true(cxf_poison_first(pl, a.addr, 4096) >= 0);
+    assert_int_equal(cxf_vm_page_move(vm, 0, a, NULL), 0);
+    assert_true(cxf_poison_first(pl, a.addr, 4096) < 0);
+    /* poison under the VM's page, then the page moves on in the pool */
+    assert_int_equal(cxf_fault_poison(x.f, "pool0", a.addr + 192, NULL), 0);
+    assert_int_equal(cxf_vm_page_move(vm, 0, b, NULL), 0);
+    long i = cxf_poison_first(pl, b.addr, 4096);
+    assert_true(i >= 0);
+    assert_int_equal(pl->e[i].dpa, b.addr + 192);
+    assert_true(cxf_poison_first(pl, b.addr, 192) < 0); /* only that line */
+    /* the VM reads it: a machine check, as before the move */
+    cxf_vm_start(vm);
+    cxf_sim_run_idle(&x.sim, 0);
+    assert_int_equal(vm->state, CXF_VM_FAILED);
+    nfx_fini(&x);
+}
+
 static void test_throttle_stretches_time(void **state)
 {
     (void)state;
@@ -611,6 +642,7 @@ int main(void)
         cmocka_unit_test(test_link_down_blocks_then_resumes),
         cmocka_unit_test(test_node_failure_loses_the_vm),
         cmocka_unit_test(test_poison_is_a_machine_check),
+        cmocka_unit_test(test_page_moves_and_poison),
         cmocka_unit_test(test_throttle_stretches_time),
         cmocka_unit_test(test_devices),
         cmocka_unit_test(test_op_too_big_to_undo),
