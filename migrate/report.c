@@ -130,7 +130,12 @@ static struct json_object *throughput_json(const struct cxf_migration *m)
     struct json_object *o = json_object_new_object();
     const struct cxf_vm *vm = m->src_vm ? m->src_vm : m->dst_vm;
     cxf_time_t began = vm ? vm->started_at : 0, end = m->t_end ? m->t_end : cxf_mig_now(m);
-    cxf_time_t vm_end = vm && vm->finished_at ? vm->finished_at : cxf_mig_now(m);
+    /* "after" ends where the VM stopped: done, or paused (a paused VM's
+     * idle time is not its throughput) */
+    cxf_time_t vm_end = !vm                             ? cxf_mig_now(m)
+                        : vm->finished_at               ? vm->finished_at
+                        : vm->state == CXF_VM_PAUSED    ? vm->paused_at
+                                                        : cxf_mig_now(m);
     json_object_object_add(o, "before", json_object_new_double(rate(m, began, m->t_start)));
     json_object_object_add(o, "during", json_object_new_double(rate(m, m->t_start, end)));
     json_object_object_add(o, "after", json_object_new_double(rate(m, end, vm_end)));

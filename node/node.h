@@ -346,6 +346,7 @@ struct cxf_vm {
     /* metrics */
     cxf_time_t started_at;
     cxf_time_t finished_at;
+    cxf_time_t paused_at;         /* when the latest pause took effect */
     cxf_time_t timeline_ns;
     uint64_t *timeline;           /* ops completed per interval */
     size_t timeline_len;

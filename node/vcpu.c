@@ -244,6 +244,7 @@ void cxf_vm_pause(struct cxf_vm *vm)
             v->state = CXF_VCPU_IDLE;
     }
     vm->state = CXF_VM_PAUSED;
+    vm->paused_at = vm->node->sim->now;
     if (vm->hooks.paused)
         vm->hooks.paused(vm->hooks.ctx, vm);
 }

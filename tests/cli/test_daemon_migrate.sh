@@ -147,4 +147,23 @@ run "$F" vm list
 expect_out "slow *node0 " "the cancelled VM stays on the source"
 expect_out "pool *node1 " "migrated VMs are on the destination"
 
+# a paused VM's "after" throughput ends at its pause: it does not sink
+run "$M" status post -j
+after1=$(printf '%s' "$OUT" | grep '"after"')
+sleep 0.3
+run "$M" status post -j
+after2=$(printf '%s' "$OUT" | grep '"after"')
+[ -n "$after1" ] && [ "$after1" = "$after2" ] || fail "after throughput moves: $after1 / $after2"
+
+# the cancelled VM migrates again; the first migration's report stays
+# readable once the second frees the VM it pointed at
+run "$M" start slow --to node1 --postcopy
+expect_rc 0 "migrate slow again"
+run "$M" wait slow
+expect_rc 0 "wait slow again"
+run "$M" status
+expect_rc 0 "every migration after a VM's second"
+expect_out "slow .*cancelled *running-on-source" "the first migration of slow"
+expect_out "slow .*completed *running-on-destination" "the second migration of slow"
+
 finish_daemon
