@@ -72,7 +72,8 @@ static void update(struct watch *w, const struct cxf_cmdline *cl, struct json_ob
 {
     char line[256];
     if (cl->json) {
-        printf("%s\n", json_object_to_json_string_ext(m, JSON_C_TO_STRING_PLAIN));
+        printf("%s\n", json_object_to_json_string_ext(
+                            m, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
     } else {
         progress(line, sizeof(line), w, m);
         if (w->tty)
