@@ -112,10 +112,18 @@ static int fm_identify(struct cxf_ctl *c, struct json_object *args, struct json_
     return 0;
 }
 
-/* An optional array of small ids (ports, VCSs); `all` of them when absent. */
-static int id_list(struct json_object *args, const char *key, unsigned all, uint8_t *ids,
-                   unsigned *n, struct cxf_err *e)
+/* The ids (ports, VCSs) a query asks about, into io->in at `at`: the
+ * optional array args[key], or every one the switch has when absent, as
+ * Identify Switch Device counts them (its output byte `count_at`). */
+static int requested_ids(struct cxf_ctl *c, struct json_object *args, const char *key,
+                         size_t count_at, struct fm_io *io, size_t at, unsigned *n,
+                         struct cxf_err *e)
 {
+    int rc = identify(c, io, e);
+    if (rc)
+        return rc;
+    unsigned all = io->out[count_at];
+    uint8_t *ids = &io->in[at];
     struct json_object *arr = NULL;
     *n = 0;
     if (!json_object_object_get_ex(args, key, &arr) || !arr) {
@@ -173,10 +181,8 @@ static int fm_ports(struct cxf_ctl *c, struct json_object *args, struct json_obj
 {
     (void)wait;
     struct fm_io io;
-    int rc = identify(c, &io, e);
     unsigned n;
-    if (!rc)
-        rc = id_list(args, "ports", io.out[2], &io.in[1], &n, e);
+    int rc = requested_ids(c, args, "ports", 2, &io, 1, &n, e);
     if (rc)
         return rc;
     io.in[0] = (uint8_t)n;
@@ -233,10 +239,8 @@ static int fm_vcs(struct cxf_ctl *c, struct json_object *args, struct json_objec
 {
     (void)wait;
     struct fm_io io;
-    int rc = identify(c, &io, e);
     unsigned n;
-    if (!rc)
-        rc = id_list(args, "vcs", io.out[3], &io.in[3], &n, e);
+    int rc = requested_ids(c, args, "vcs", 3, &io, 3, &n, e);
     if (rc)
         return rc;
     if (!n)

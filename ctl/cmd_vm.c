@@ -198,9 +198,6 @@ static int vm_verify(struct cxf_ctl *c, struct json_object *args, struct json_ob
         return rc;
     if (!wait)
         return cxf_fail(e, -ENOTSUP, "vm.verify answers later; only the daemon runs it");
-    if (vm->state == CXF_VM_RUNNING || vm->state == CXF_VM_CREATED)
-        return cxf_fail(e, -EINVAL, "VM %s is %s; pause it (or let it finish) before verifying",
-                        vm->name, cxf_vm_state_name(vm->state));
     return cxf_ctl_verify_start(c, vm, result, wait, e);
 }
 

@@ -99,8 +99,8 @@ int cxf_ctl_vm_check(struct cxf_vm *vm, uint64_t *hash, int *verify_rc, char *ms
     /* a created VM never ran: its memory is the load phase's, replayed to
      * zero operations; a running one has no fixed point to compare */
     if (vm->state == CXF_VM_RUNNING)
-        return cxf_fail(e, -EINVAL, "VM %s is %s; it must be stopped to be verified", vm->name,
-                        cxf_vm_state_name(vm->state));
+        return cxf_fail(e, -EINVAL, "VM %s is %s; pause it (or let it finish) before verifying",
+                        vm->name, cxf_vm_state_name(vm->state));
     int rc = cxf_vm_hash(vm, hash);
     if (rc)
         return cxf_fail(e, rc, "VM %s's memory cannot be read back", vm->name);
